@@ -1,0 +1,1 @@
+# plugin/plugin.mk - (to be written)

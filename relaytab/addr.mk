@@ -1,0 +1,2 @@
+# relaytab/addr.mk - (to be written)
+RELAYTAB_LIB_SOURCES += relaytab/util.c

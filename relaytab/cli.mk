@@ -1,0 +1,1 @@
+# relaytab/cli.mk - (to be written)

@@ -1,0 +1,1 @@
+# relaytab/compiler.mk - (to be written)

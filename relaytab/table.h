@@ -1,0 +1,242 @@
+/* table.h - the relaytab table: a crash-safe shared-memory table of recent
+ * logins, one record per client IP.
+ *
+ * The table is one file (default /run/relaytab/table, on tmpfs) that every
+ * process maps MAP_SHARED. Writers are the short-lived Dovecot imap/pop3
+ * processes (through the plugin) and the CLI; readers are the compiler, the
+ * CLI and the lookup service. The layout is fixed at creation and is
+ * described byte for byte in relaytab(5).
+ *
+ * Design (see ../shared/notes/table-design.md section 4):
+ * - Fixed capacity, open addressing: each IP hashes (SipHash-2-4, random key
+ *   per table) to two 16-slot buckets; a dense array of 32-bit fingerprints
+ *   is a hint for finding it.
+ * - Each 256-byte slot holds two copies of its record and a version; the
+ *   published record is copy[ver & 1]. An update writes the other copy and
+ *   publishes it with one aligned store of ver + 1 - RCU's copy, update,
+ *   publish, on a version instead of a pointer (a "latch" seqcount).
+ * - Readers take no lock and may map the file read-only: they read ver,
+ *   copy the record, re-read ver and retry if it moved. They never see a
+ *   torn record, whatever writers do or however they die.
+ * - Writers of the same slot serialise on a per-slot robust, process-shared
+ *   mutex taken only by trylock plus a bounded spin, never by blocking. A
+ *   writer SIGKILLed while holding it loses at most its own update; the next
+ *   locker gets EOWNERDEAD, repairs the hint and carries on.
+ * - Slot memory is never freed, only re-versioned, so there is no ABA and
+ *   no grace period: every decision taken on a lock-free read is re-checked
+ *   under the lock against the version it was taken on.
+ *
+ * liburcu supplies the atomics and barriers (uatomic_*, cmm_*) and the
+ * shared futex (urcu/futex.h). Its RCU flavours (rcu_read_lock,
+ * synchronize_rcu, call_rcu, rculfhash) are per process - their reader
+ * registry and grace periods live in private memory - and so cannot protect
+ * data shared between processes; this library does not use them.
+ *
+ * Trust: every member of the table's group may write the file and so can
+ * forge or corrupt records. Readers are protected against that (the header
+ * is validated on a private copy, every index is masked, every record is
+ * sanitised); writers only against accidental corruption. The group must
+ * hold only the mail processes.
+ *
+ * Conventions: functions return 0 on success and -1 with errno set on
+ * failure (and a reason in *err where they take one); lookups return 1 found,
+ * 0 not found, -1 error. Nothing here prints, exits or installs signal
+ * handlers. Times are unix seconds (CLOCK_REALTIME) as uint32_t.
+ *
+ * Concurrency - which calls may run at the same time, in different processes
+ * on the same file ("yes": safe with no coordination):
+ *
+ *   call                     | upsert | lookup/scan | delete | expire-scan | create --force
+ *   -------------------------+--------+-------------+--------+-------------+---------------
+ *   rt_table_upsert          |  yes   |    yes      |  yes   |    yes      |  (1)
+ *   rt_table_lookup/scan     |  yes   |    yes      |  yes   |    yes      |  (1)
+ *   rt_table_delete[_user]   |  yes   |    yes      |  yes   |    yes      |  (1)
+ *   rt_table_scan + expiry   |  yes   |    yes      |  yes   |   (2)       |  (1)
+ *   rt_table_wait_change     |  yes   |    yes      |  yes   |   (2)       |  (1)
+ *
+ *   (1) create --force renames a new file over the path; processes that have
+ *       the old one open keep using the old file until they reopen it.
+ *   (2) one expiring compiler per table: relaytab watch/compile hold a lock
+ *       file; two expiring at once is still safe, only wasteful.
+ * Within one process, a struct rt_table may be used by one thread at a time.
+ */
+#ifndef RELAYTAB_TABLE_H
+#define RELAYTAB_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "addr.h"
+#include "err.h"
+#include "util.h"
+
+#define RT_TABLE_DEFAULT_PATH "/run/relaytab/table"
+
+/* Capacity is 2^cap_log2 slots, cap_log2 in RT_CAP_LOG2_MIN..MAX. */
+#define RT_CAP_LOG2_MIN 10
+#define RT_CAP_LOG2_MAX 24
+#define RT_CAP_LOG2_DEFAULT 14	/* 16384 slots, about 4 MiB */
+
+struct rt_table;
+
+/* A record as readers see it: a consistent, sanitised copy. */
+struct rt_record {
+	struct rt_addr ip;
+	uint32_t first_seen;	/* first login of this IP since it was (re)added */
+	uint32_t last_seen;	/* last login or refresh */
+	uint32_t count;		/* logins, saturating */
+	enum rt_service service; /* service of the last login */
+	char user[RT_USER_MAX + 1]; /* user of the last login, NUL-terminated */
+};
+
+/* Table creation. */
+struct rt_create_opts {
+	unsigned cap_log2;	/* 0 = RT_CAP_LOG2_DEFAULT */
+	mode_t mode;		/* file mode, e.g. 0660; applied with fchmod */
+	gid_t gid;		/* group, or (gid_t)-1 to keep the creator's */
+	uint32_t grace;		/* grace in seconds stored in the header (0 = 1800) */
+	bool force;		/* replace an existing valid table */
+};
+
+/* Build a new table file completely in a temp file in the same directory
+ * (O_CREAT|O_EXCL, the given mode and group, every page written, fsync) and
+ * rename it over path. Refuses (EEXIST) to replace a valid table unless
+ * opts->force. An existing file that is not a valid table is replaced only
+ * with force too, so nothing is lost by a mistyped path. */
+int rt_table_create(const char *path, const struct rt_create_opts *opts,
+		    struct rt_err *err);
+
+/* Open flags. */
+#define RT_OPEN_RDONLY 0	/* read-only mapping: lookup, scan, stats */
+#define RT_OPEN_RDWR 1		/* may also upsert, delete, expire */
+
+/* Open and validate a table: the header is read into private memory and
+ * checked (magic, byte order, version, sizes, lock ABI, geometry, file size,
+ * checksum); a corrupt, truncated or foreign file is refused with a reason
+ * and errno EINVAL (or the open/mmap errno). Every fd is O_CLOEXEC. */
+int rt_table_open(const char *path, int flags, struct rt_table **table_r,
+		  struct rt_err *err);
+/* Unmap and close; sets *table to NULL. NULL is fine. */
+void rt_table_close(struct rt_table **table);
+
+/* Check that the file at the opened path is still the one mapped (same
+ * device and inode, same size). Returns 1 if it is, 0 if it was replaced,
+ * truncated or removed (reopen it), -1 on error. Cheap: one stat. */
+int rt_table_still_current(struct rt_table *table);
+
+/* Upsert flags. */
+#define RT_UPSERT_LOGIN 0	/* a login: insert or refresh, count + 1 */
+#define RT_UPSERT_REFRESH 1	/* session still alive: last_seen = now on an
+				   existing record only; never inserts, never
+				   counts, so a revoked IP stays revoked */
+
+/* Upsert results (>= 0). */
+#define RT_STORED 0		/* published */
+#define RT_MERGED 1		/* slot busy: handed to its holder (count) */
+#define RT_ABSENT 2		/* RT_UPSERT_REFRESH of an IP not in the table */
+
+/* Record a login of ip by user through svc at time now. Never blocks beyond
+ * a bounded spin. Returns RT_STORED, RT_MERGED or RT_ABSENT, or -1 with
+ * errno: ENOSPC (table full and the full-table policy refused), EBUSY
+ * (contended beyond the spin budget), EIO (a corrupt lock word), EBADF
+ * (opened read-only). Evicts the least recently seen of the IP's 32
+ * candidate slots when they are all used, expired records first, and counts
+ * every eviction of a live record. Sets the change flag (and wakes a waiting
+ * compiler) when it inserts a new IP. */
+int rt_table_upsert(struct rt_table *table, const struct rt_addr *ip,
+		    const char *user, enum rt_service svc, uint32_t now,
+		    int flags);
+
+/* Find ip. Lock-free. Returns 1 and fills *rec_r (if not NULL), 0 if the IP
+ * has no record, -1 on error. Expiry is the caller's business: compare
+ * rec.last_seen with now - grace (rt_record_live()). */
+int rt_table_lookup(struct rt_table *table, const struct rt_addr *ip,
+		    struct rt_record *rec_r);
+
+/* True if rec was seen within grace seconds before now. */
+bool rt_record_live(const struct rt_record *rec, uint32_t now, uint32_t grace);
+
+/* Remove every record of ip. Returns the number removed (0 if none), or -1.
+ * Sets the change flag when it removes something. */
+int rt_table_delete(struct rt_table *table, const struct rt_addr *ip);
+/* Remove every record whose user is exactly user. Returns the number
+ * removed, or -1. */
+int rt_table_delete_user(struct rt_table *table, const char *user);
+
+/* Scan callback: return 0 to go on, anything else to stop the scan (which
+ * then returns that value). */
+typedef int rt_scan_fn(const struct rt_record *rec, void *context);
+
+struct rt_scan_stats {
+	uint64_t live;		/* records passed to the callback */
+	uint64_t expired;	/* records deleted because last_seen < expire_before */
+	uint64_t busy;		/* slots skipped because a writer held them */
+};
+
+/* Visit every record, each read consistently, in slot order (callers sort).
+ * With expire_before != 0 (needs RT_OPEN_RDWR), a record whose last_seen is
+ * before it is deleted instead of visited - by trylock only, never waiting:
+ * a record busy at that instant is visited and expires on the next scan.
+ * The same IP may rarely appear twice (two concurrent first logins); callers
+ * merge. Returns 0 (or the callback's stop value), -1 on error. stats_r may
+ * be NULL. */
+int rt_table_scan(struct rt_table *table, uint32_t expire_before,
+		  rt_scan_fn *fn, void *context, struct rt_scan_stats *stats_r);
+
+/* Change notification, for the compiler. Inserts of a new IP and deletes set
+ * a change flag in the table and wake processes waiting for it.
+ * rt_table_change_begin() clears the flag; call it before a scan. Then
+ * rt_table_change_wait() sleeps until the flag is set again (returns 1 at
+ * once if it already was), or timeout_ms passes (returns 0), or a signal
+ * arrives (returns -1, errno EINTR). A change published after
+ * rt_table_change_begin() is never missed. */
+void rt_table_change_begin(struct rt_table *table);
+int rt_table_change_wait(struct rt_table *table, int timeout_ms);
+
+/* The grace stored in the header: writers prefer evicting records older than
+ * it. The compiler stores its configured grace here. */
+uint32_t rt_table_grace(struct rt_table *table);
+int rt_table_set_grace(struct rt_table *table, uint32_t grace);
+
+/* Counters and geometry, for "relaytab stats". */
+enum rt_counter {
+	RT_CNT_INSERT,		/* new IPs inserted */
+	RT_CNT_EVICT_EXPIRED,	/* expired records evicted to make room */
+	RT_CNT_EVICT_LIVE,	/* live records evicted (table too small!) */
+	RT_CNT_FULL,		/* upserts refused: table full */
+	RT_CNT_BUSY,		/* upserts given up: contended */
+	RT_CNT_MERGED,		/* logins handed to a busy slot's holder */
+	RT_CNT_OWNER_DEAD,	/* locks recovered from a dead holder */
+	RT_CNT_LOCK_ERR,	/* corrupt lock words met */
+	RT_CNT_HINT_FIX,	/* stale fingerprint hints repaired */
+	RT_CNT_DELETE,		/* records deleted (del, expiry) */
+	RT_CNT_EXPIRE,		/* records expired by the compiler */
+	RT_CNT_COUNT
+};
+const char *rt_counter_name(enum rt_counter c);
+
+struct rt_stats {
+	unsigned version_major, version_minor;
+	uint64_t capacity;	/* slots */
+	uint64_t file_size;	/* bytes */
+	uint32_t slot_size;	/* bytes per slot */
+	uint32_t created;	/* unix time */
+	uint32_t grace;		/* header grace, seconds */
+	uint64_t used;		/* slots holding a record (live or expired) */
+	uint64_t live;		/* records seen within the grace */
+	uint64_t busy;		/* slots busy during the count */
+	uint64_t counters[RT_CNT_COUNT];
+};
+/* Count used/live records (a scan) and copy the counters. now is used with
+ * the header grace to count live records. */
+int rt_table_stats(struct rt_table *table, uint32_t now, struct rt_stats *stats_r);
+
+/* Test hook: when set, called by writers at numbered protocol steps
+ * (lock taken, hint set, copy written, before publish, after publish...),
+ * so the fault-injection test can SIGKILL a writer at each of them.
+ * NULL (the default) costs one predictable branch. */
+extern void (*rt_table_test_step_hook)(int step);
+
+#endif

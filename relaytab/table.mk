@@ -1,0 +1,1 @@
+# relaytab/table.mk - (to be written)

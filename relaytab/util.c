@@ -1,0 +1,2 @@
+/* util.c - placeholder */
+#include "util.h"
