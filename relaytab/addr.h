@@ -18,16 +18,16 @@ struct rt_addr {
 	uint8_t b[16];
 };
 
-/* Longest text rt_addr_format() writes, with its NUL
- * ("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255" is never produced; IPv6
- * is always written in hex groups). */
+/* Room for any text rt_addr_format() writes, with its NUL (as
+ * INET6_ADDRSTRLEN; the longest it really writes is 39 bytes plus NUL). */
 #define RT_ADDR_STRLEN 46
 
 /* Parse an address. Accepts dotted IPv4 ("192.0.2.1", exactly 4 decimal
  * parts, each 0..255, no leading zeros beyond a lone "0"), and IPv6 text as
  * in RFC 4291 section 2.2 (any case, compressed or not, embedded IPv4 tail),
  * optionally in brackets ("[2001:db8::1]") or with Sendmail's "IPv6:" prefix
- * (any case). No zone ids, no white space, at most 63 bytes.
+ * (any case; "[IPv6:...]" too). Brackets may also enclose IPv4. No zone
+ * ids, no white space, no NUL bytes, at most 63 bytes in all.
  * Returns 0, or -1 with errno EINVAL. */
 int rt_addr_parse(const char *text, struct rt_addr *addr_r);
 
@@ -36,8 +36,10 @@ int rt_addr_parse_n(const char *text, size_t len, struct rt_addr *addr_r);
 
 /* Format an address: IPv4 dotted, IPv6 in RFC 5952 form (lowercase, no
  * leading zeros, the longest run of two or more zero groups as "::", the
- * first one on a tie) - the text glibc's inet_ntop() and so Postfix print.
- * Returns buf. */
+ * first one on a tie) - byte for byte the text glibc's inet_ntop() and so
+ * Postfix print. Like glibc, an IPv4-compatible address (six zero groups,
+ * then a non-zero seventh group: ::a.b.c.d) is written with a dotted tail,
+ * "::192.0.2.1". Returns buf. */
 const char *rt_addr_format(const struct rt_addr *addr, char buf[RT_ADDR_STRLEN]);
 
 /* Build from IPv4 bytes (network order) or from 16 IPv6 bytes. An

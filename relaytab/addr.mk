@@ -1,2 +1,26 @@
-# relaytab/addr.mk - (to be written)
-RELAYTAB_LIB_SOURCES += relaytab/util.c
+# relaytab/addr.mk - addresses, network lists, small parsers, MTA map keys,
+# and their unit tests.
+RELAYTAB_LIB_SOURCES += relaytab/addr.c relaytab/addr.h relaytab/netlist.c \
+	relaytab/duration.c relaytab/service.c relaytab/user.c relaytab/util.h
+
+ADDR_TEST_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS) -I$(top_srcdir)/tests
+ADDR_TEST_LIBS = $(RELAYTAB_SAN_LIBS) tests/libtap.la
+
+ADDR_TESTS = tests/addr/test-addr tests/addr/test-netlist tests/addr/test-util
+check_PROGRAMS += $(ADDR_TESTS)
+TESTS += $(ADDR_TESTS)
+
+tests_addr_test_addr_SOURCES = tests/addr/test-addr.c
+tests_addr_test_addr_CFLAGS = $(ADDR_TEST_CFLAGS)
+tests_addr_test_addr_LDFLAGS = $(SAN_LDFLAGS)
+tests_addr_test_addr_LDADD = $(ADDR_TEST_LIBS)
+
+tests_addr_test_netlist_SOURCES = tests/addr/test-netlist.c
+tests_addr_test_netlist_CFLAGS = $(ADDR_TEST_CFLAGS)
+tests_addr_test_netlist_LDFLAGS = $(SAN_LDFLAGS)
+tests_addr_test_netlist_LDADD = $(ADDR_TEST_LIBS)
+
+tests_addr_test_util_SOURCES = tests/addr/test-util.c
+tests_addr_test_util_CFLAGS = $(ADDR_TEST_CFLAGS)
+tests_addr_test_util_LDFLAGS = $(SAN_LDFLAGS)
+tests_addr_test_util_LDADD = $(ADDR_TEST_LIBS)

@@ -1,2 +1,0 @@
-/* util.c - placeholder */
-#include "util.h"
