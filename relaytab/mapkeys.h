@@ -27,11 +27,21 @@ size_t rt_key_sendmail(const struct rt_addr *addr, const char *tag,
 		       char buf[RT_KEY_MAX]);
 
 /* Postfix keys that match every address of addr's IPv6 /bits prefix and
- * nothing outside it (bits 16..64; see mta-maps.md section 2.3). Writes up
- * to RT_PREFIX_KEYS_MAX keys into keys[] and returns how many, or returns
- * -1 (errno EDOM) if Postfix's cut-at-':' lookups cannot express that prefix
- * exactly - the caller then emits the host key and warns. IPv4 addresses
- * return -1 with errno EAFNOSUPPORT (callers use the host key). */
+ * nothing outside it (bits 16..64; see mta-maps.md section 2.3; host bits
+ * of addr are ignored). Writes up to max_keys keys into keys[] and returns
+ * how many (at most RT_PREFIX_KEYS_MAX). For /64, prefix g1:g2:g3:g4:
+ * "g1:g2:g3:g4", plus "g1:g2:g3:" if g4 is 0, or "g1:g2:" if g3 and g4
+ * are 0; shorter whole-group prefixes alike; a prefix that ends inside a
+ * group gets the keys of each whole-group prefix it covers (e.g. /60: 16
+ * or 17 keys). Fails with -1 and errno:
+ *  EDOM  Postfix's cut-at-':' lookups cannot express the prefix exactly in
+ *        at most RT_PREFIX_KEYS_MAX keys: /49../64 with groups 2 and 3 both
+ *        0, a first group of 0 (::/16, not global unicast), or more than
+ *        RT_PREFIX_KEYS_MAX keys (e.g. a /56 whose 4th group starts 00).
+ *        The caller then emits the host key and warns.
+ *  EAFNOSUPPORT  addr is IPv4 (callers use the host key).
+ *  EINVAL  bits outside 16..64.
+ *  ENOSPC  more keys needed than max_keys. */
 #define RT_PREFIX_KEYS_MAX 256
 int rt_keys_postfix_prefix(const struct rt_addr *addr, unsigned bits,
 			   char keys[][RT_KEY_MAX], size_t max_keys);
