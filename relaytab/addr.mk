@@ -44,3 +44,41 @@ tests_addr_test_mapkeys_prop_LDADD = $(ADDR_TEST_LIBS)
 check-mapkeys-long: tests/addr/test-mapkeys-prop
 	RT_PROP_SCALE=20 ./tests/addr/test-mapkeys-prop
 .PHONY: check-mapkeys-long
+
+# Fuzz targets (libFuzzer's LLVMFuzzerTestOneInput). make check replays the
+# checked-in corpora through tests/fuzz/fuzz-replay.c; with --with-fuzzer
+# (CC=clang) the real libFuzzer binaries *_libfuzzer are built too:
+#   tests/fuzz/fuzz_addr_libfuzzer -max_total_time=60 CORPUS_COPY_DIR
+check_PROGRAMS += tests/fuzz/fuzz_addr tests/fuzz/fuzz_netlist
+TESTS += tests/addr/fuzz-addr.sh tests/addr/fuzz-netlist.sh
+dist_noinst_SCRIPTS += tests/addr/fuzz-addr.sh tests/addr/fuzz-netlist.sh
+EXTRA_DIST += tests/fuzz/addr.in tests/fuzz/netlist.in
+
+tests_fuzz_fuzz_addr_SOURCES = tests/fuzz/fuzz_addr.c tests/fuzz/fuzz-replay.c
+tests_fuzz_fuzz_addr_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS)
+tests_fuzz_fuzz_addr_LDFLAGS = $(SAN_LDFLAGS)
+tests_fuzz_fuzz_addr_LDADD = $(RELAYTAB_SAN_LIBS)
+
+tests_fuzz_fuzz_netlist_SOURCES = tests/fuzz/fuzz_netlist.c \
+	tests/fuzz/fuzz-replay.c
+tests_fuzz_fuzz_netlist_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS)
+tests_fuzz_fuzz_netlist_LDFLAGS = $(SAN_LDFLAGS)
+tests_fuzz_fuzz_netlist_LDADD = $(RELAYTAB_SAN_LIBS)
+
+if LIBFUZZER
+noinst_PROGRAMS += tests/fuzz/fuzz_addr_libfuzzer \
+	tests/fuzz/fuzz_netlist_libfuzzer
+tests_fuzz_fuzz_addr_libfuzzer_SOURCES = tests/fuzz/fuzz_addr.c \
+	$(RELAYTAB_LIB_SOURCES)
+tests_fuzz_fuzz_addr_libfuzzer_CFLAGS = $(AM_CFLAGS) \
+	-fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_addr_libfuzzer_LDFLAGS = -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_addr_libfuzzer_LDADD = $(CDB_LIBS) $(DB_LIBS) $(URCU_LIBS)
+tests_fuzz_fuzz_netlist_libfuzzer_SOURCES = tests/fuzz/fuzz_netlist.c \
+	$(RELAYTAB_LIB_SOURCES)
+tests_fuzz_fuzz_netlist_libfuzzer_CFLAGS = $(AM_CFLAGS) \
+	-fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_netlist_libfuzzer_LDFLAGS = \
+	-fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_netlist_libfuzzer_LDADD = $(CDB_LIBS) $(DB_LIBS) $(URCU_LIBS)
+endif
