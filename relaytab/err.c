@@ -5,7 +5,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-static void rt_err_vset(struct rt_err *err, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 2, 0)))
+rt_err_vset(struct rt_err *err, const char *fmt, va_list ap)
 {
 	int saved = errno;
 
