@@ -1,0 +1,83 @@
+/* table-priv.h - what the table library's files share: the per-process
+ * handle and the slot primitives (read, lock, publish). Not installed. */
+#ifndef RELAYTAB_TABLE_PRIV_H
+#define RELAYTAB_TABLE_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "table.h"
+#include "table-format.h"
+
+/* The handle. Geometry is copied from the validated private header copy and
+ * never re-read from shared memory. */
+struct rt_table {
+	int fd;
+	bool writable;
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	uint8_t *map;
+	size_t map_size;
+	uint64_t capacity;
+	uint64_t mask;
+	uint64_t seed[2];
+	unsigned window;
+	unsigned nwin;
+	int mutex_kind;		/* glibc __kind of a robust pshared mutex */
+	struct rt_hdr *hdr;	/* shared header (mutable part only is used) */
+	uint32_t *tags;
+	struct rt_slot *slots;
+};
+
+/* Candidate slots of one key: two buckets of window slots. */
+#define RT_MAX_CAND (2 * RT_WINDOW)
+struct rt_cand {
+	uint64_t idx[RT_MAX_CAND];
+	unsigned n;
+	uint32_t fp;
+};
+
+void rt_candidates(const struct rt_table *t, const uint8_t ip[16],
+		   struct rt_cand *c);
+uint32_t rt_fingerprint(const struct rt_table *t, const uint8_t ip[16]);
+
+/* Lock-free consistent read of slot i. Returns the version read (>= 0 as
+ * int64) or -1 if the slot stayed busy. The copy is sanitised. */
+int64_t rt_slot_read(const struct rt_table *t, uint64_t i, struct rt_rec *out);
+
+enum rt_lock_result { RT_LOCKED, RT_LOCK_BUSY, RT_LOCK_ERROR };
+/* trylock with up to spins retries; repairs the hint of a dead holder. */
+enum rt_lock_result rt_slot_lock(struct rt_table *t, uint64_t i, unsigned spins);
+void rt_slot_unlock(struct rt_table *t, uint64_t i);
+/* Publish copy[(v + 1) & 1] (already written) and unlock. */
+void rt_slot_publish(struct rt_table *t, uint64_t i, uint32_t v);
+/* Under the lock: make tag[i] agree with the published record. */
+void rt_slot_fix_hint(struct rt_table *t, uint64_t i);
+/* Under the lock: publish an empty record (delete) and unlock. */
+void rt_slot_clear(struct rt_table *t, uint64_t i);
+
+void rt_count(struct rt_table *t, enum rt_counter c);
+/* Set the change flag and wake a waiting compiler. */
+void rt_notify_change(struct rt_table *t);
+void rt_rec_to_record(const struct rt_rec *r, struct rt_record *out);
+bool rt_rec_is(const struct rt_rec *r, const uint8_t ip[16]);
+
+/* Fault-injection steps passed to rt_table_test_step_hook. */
+enum rt_step {
+	RT_STEP_LOCKED = 1,
+	RT_STEP_HINT_SET,
+	RT_STEP_PENDING_TAKEN,
+	RT_STEP_COPY_WRITTEN,
+	RT_STEP_PUBLISHED,
+	RT_STEP_DELETE_LOCKED,
+	RT_STEP_DELETE_HINT_CLEARED,
+};
+static inline void rt_step(int step)
+{
+	if (__builtin_expect(rt_table_test_step_hook != NULL, 0))
+		rt_table_test_step_hook(step);
+}
+
+#endif

@@ -1,0 +1,159 @@
+/* table-read.c - the lock-free readers: lookup, scan (with the compiler's
+ * expiry), stats, and waiting for the change flag. */
+#include "table-priv.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <urcu/arch.h>
+#include <urcu/futex.h>
+#include <urcu/uatomic.h>
+
+int rt_table_lookup(struct rt_table *t, const struct rt_addr *ip,
+		    struct rt_record *rec_r)
+{
+	struct rt_cand c;
+	struct rt_rec r;
+
+	rt_candidates(t, ip->b, &c);
+	/* hinted candidates first, then every candidate (stale hints) */
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned k = 0; k < c.n; k++) {
+			uint64_t i = c.idx[k];
+
+			if (pass == 0 && uatomic_read(&t->tags[i]) != c.fp)
+				continue;
+			if (rt_slot_read(t, i, &r) < 0 || !rt_rec_is(&r, ip->b))
+				continue;
+			if (rec_r != NULL)
+				rt_rec_to_record(&r, rec_r);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Expire slot i if it is still the record seen at version v. */
+static bool rt_expire_slot(struct rt_table *t, uint64_t i, int64_t v)
+{
+	if (rt_slot_lock(t, i, 0) != RT_LOCKED)
+		return false;
+	if ((int64_t)uatomic_read(&t->slots[i].ver) != v) {
+		rt_slot_unlock(t, i);
+		return false;
+	}
+	rt_slot_clear(t, i);
+	rt_count(t, RT_CNT_EXPIRE);
+	return true;
+}
+
+int rt_table_scan(struct rt_table *t, uint32_t expire_before,
+		  rt_scan_fn *fn, void *context, struct rt_scan_stats *stats_r)
+{
+	struct rt_scan_stats st = { 0, 0, 0 };
+	struct rt_record rec;
+	struct rt_rec r;
+	int ret = 0;
+
+	if (expire_before != 0 && !t->writable) {
+		errno = EBADF;
+		return -1;
+	}
+	for (uint64_t i = 0; i < t->capacity; i++) {
+		int64_t v = rt_slot_read(t, i, &r);
+
+		if (v < 0) {
+			st.busy++;
+			continue;
+		}
+		if (r.state != RT_STATE_LIVE)
+			continue;	/* empty, or invalid: skip */
+		if (r.last_seen < expire_before) {
+			if (rt_expire_slot(t, i, v))
+				st.expired++;
+			else
+				st.busy++;	/* expired anyway: not visited */
+			continue;
+		}
+		st.live++;
+		if (fn != NULL) {
+			rt_rec_to_record(&r, &rec);
+			if ((ret = fn(&rec, context)) != 0)
+				break;
+		}
+	}
+	if (stats_r != NULL)
+		*stats_r = st;
+	return ret;
+}
+
+int rt_table_stats(struct rt_table *t, uint32_t now, struct rt_stats *s)
+{
+	uint32_t grace = uatomic_read(&t->hdr->grace);
+	struct rt_hdr h;
+	struct rt_rec r;
+
+	memset(s, 0, sizeof(*s));
+	if (pread(t->fd, &h, 256, 0) != 256)
+		return -1;
+	s->version_major = h.vmajor;
+	s->version_minor = h.vminor;
+	s->capacity = t->capacity;
+	s->file_size = t->map_size;
+	s->slot_size = RT_SLOT_SIZE;
+	s->created = (uint32_t)h.created;
+	s->grace = grace;
+	for (uint64_t i = 0; i < t->capacity; i++) {
+		if (rt_slot_read(t, i, &r) < 0) {
+			s->busy++;
+			continue;
+		}
+		if (r.state != RT_STATE_LIVE)
+			continue;
+		s->used++;
+		if ((uint64_t)r.last_seen + grace >= now)
+			s->live++;
+	}
+	for (int c = 0; c < RT_CNT_COUNT; c++)
+		s->counters[c] = uatomic_read(&t->hdr->st[c]);
+	return 0;
+}
+
+void rt_table_change_begin(struct rt_table *t)
+{
+	if (!t->writable)
+		return;
+	uatomic_set(&t->hdr->dirty, 0);
+	cmm_smp_mb();
+}
+
+int rt_table_change_wait(struct rt_table *t, int timeout_ms)
+{
+	struct timespec ts = {
+		.tv_sec = timeout_ms / 1000,
+		.tv_nsec = (long)(timeout_ms % 1000) * 1000000L,
+	};
+	int r = 0, saved = 0;
+
+	if (!t->writable) {
+		errno = EBADF;
+		return -1;
+	}
+	uatomic_inc(&t->hdr->waiters);
+	cmm_smp_mb();
+	if (uatomic_read(&t->hdr->dirty) == 0 && timeout_ms > 0) {
+		r = futex_async((int32_t *)&t->hdr->dirty, FUTEX_WAIT, 0, &ts,
+				NULL, 0);
+		saved = errno;
+	}
+	uatomic_dec(&t->hdr->waiters);
+	cmm_smp_mb();
+	if (uatomic_read(&t->hdr->dirty) != 0)
+		return 1;
+	if (r < 0 && saved == EINTR) {
+		errno = EINTR;
+		return -1;
+	}
+	return 0;
+}

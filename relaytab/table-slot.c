@@ -1,0 +1,231 @@
+/* table-slot.c - the slot primitives every table operation is built from:
+ * hashing an IP to its candidate slots, the lock-free latch read, the
+ * robust trylock with dead-owner repair, publish, and the change flag. */
+#include "table-priv.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <urcu/arch.h>
+#include <urcu/futex.h>
+#include <urcu/system.h>
+#include <urcu/uatomic.h>
+
+#include "siphash.h"
+
+#define RT_READ_RETRIES 64
+
+static uint64_t rt_mix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+static uint32_t rt_fp_of_hash(uint64_t h)
+{
+	uint32_t fp = (uint32_t)(h >> 32);
+
+	return fp == 0 ? 1 : fp;
+}
+
+uint32_t rt_fingerprint(const struct rt_table *t, const uint8_t ip[16])
+{
+	return rt_fp_of_hash(rt_siphash24(t->seed, ip, 16));
+}
+
+void rt_candidates(const struct rt_table *t, const uint8_t ip[16],
+		   struct rt_cand *c)
+{
+	uint64_t h = rt_siphash24(t->seed, ip, 16);
+	uint64_t w = t->window;
+	uint64_t a = (h & t->mask) & ~(w - 1);
+	uint64_t b = (rt_mix64(h ^ 0x5bd1e9955bd1e995ULL) & t->mask) & ~(w - 1);
+
+	if (b == a)
+		b = (a + w) & t->mask;
+	c->fp = rt_fp_of_hash(h);
+	c->n = 0;
+	for (uint64_t k = 0; k < w; k++)
+		c->idx[c->n++] = a + k;
+	if (t->nwin == 2) {
+		for (uint64_t k = 0; k < w; k++)
+			c->idx[c->n++] = b + k;
+	}
+}
+
+int64_t rt_slot_read(const struct rt_table *t, uint64_t i, struct rt_rec *out)
+{
+	struct rt_slot *s = &t->slots[i & t->mask];
+
+	for (int n = 0; n < RT_READ_RETRIES; n++) {
+		uint32_t v1 = uatomic_read(&s->ver);
+
+		cmm_smp_rmb();
+		memcpy(out, &s->copy[v1 & 1], sizeof(*out));
+		cmm_smp_rmb();
+		if (uatomic_read(&s->ver) == v1) {
+			if (out->user_len > sizeof(out->user))
+				out->user_len = sizeof(out->user);
+			return v1;
+		}
+		caa_cpu_relax();
+	}
+	return -1;
+}
+
+bool rt_rec_is(const struct rt_rec *r, const uint8_t ip[16])
+{
+	return r->state == RT_STATE_LIVE && memcmp(r->ip, ip, 16) == 0;
+}
+
+void rt_slot_fix_hint(struct rt_table *t, uint64_t i)
+{
+	struct rt_slot *s = &t->slots[i];
+	struct rt_rec *p = &s->copy[uatomic_read(&s->ver) & 1];
+	uint32_t want = p->state == RT_STATE_LIVE ? rt_fingerprint(t, p->ip) : 0;
+
+	if (uatomic_read(&t->tags[i]) != want) {
+		uatomic_set(&t->tags[i], want);
+		rt_count(t, RT_CNT_HINT_FIX);
+	}
+}
+
+enum rt_lock_result rt_slot_lock(struct rt_table *t, uint64_t i, unsigned spins)
+{
+	struct rt_slot *s = &t->slots[i];
+
+	/* Never hand a corrupted lock word to glibc. */
+	if (t->mutex_kind < 0 || uatomic_read(&s->lock.__data.__kind) != t->mutex_kind) {
+		rt_count(t, RT_CNT_LOCK_ERR);
+		return RT_LOCK_ERROR;
+	}
+	for (unsigned n = 0;; n++) {
+		int r = pthread_mutex_trylock(&s->lock);
+
+		if (r == 0)
+			break;
+		if (r == EOWNERDEAD) {
+			/* The holder died: the published copy is complete,
+			 * only the hint and pending may be off. */
+			rt_slot_fix_hint(t, i);
+			pthread_mutex_consistent(&s->lock);
+			rt_count(t, RT_CNT_OWNER_DEAD);
+			break;
+		}
+		if (r != EBUSY) {
+			rt_count(t, RT_CNT_LOCK_ERR);
+			return RT_LOCK_ERROR;
+		}
+		if (n >= spins)
+			return RT_LOCK_BUSY;
+		caa_cpu_relax();
+	}
+	cmm_smp_mb();
+	rt_step(RT_STEP_LOCKED);
+	return RT_LOCKED;
+}
+
+void rt_slot_unlock(struct rt_table *t, uint64_t i)
+{
+	pthread_mutex_unlock(&t->slots[i].lock);
+}
+
+void rt_slot_publish(struct rt_table *t, uint64_t i, uint32_t v)
+{
+	struct rt_slot *s = &t->slots[i];
+
+	cmm_smp_wmb();
+	uatomic_set(&s->ver, v + 1);
+	rt_step(RT_STEP_PUBLISHED);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void rt_slot_clear(struct rt_table *t, uint64_t i)
+{
+	struct rt_slot *s = &t->slots[i];
+	uint32_t v = uatomic_read(&s->ver);
+
+	memset(&s->copy[(v + 1) & 1], 0, sizeof(struct rt_rec));
+	uatomic_set(&s->pending, 0);
+	uatomic_set(&t->tags[i], 0);
+	rt_step(RT_STEP_DELETE_HINT_CLEARED);
+	rt_slot_publish(t, i, v);
+	rt_count(t, RT_CNT_DELETE);
+	rt_notify_change(t);
+}
+
+void rt_count(struct rt_table *t, enum rt_counter c)
+{
+	if (t->writable)
+		uatomic_inc(&t->hdr->st[c]);
+}
+
+void rt_notify_change(struct rt_table *t)
+{
+	cmm_smp_mb();
+	if (uatomic_read(&t->hdr->dirty) == 0) {
+		uatomic_set(&t->hdr->dirty, 1);
+		cmm_smp_mb();
+		if (uatomic_read(&t->hdr->waiters) != 0)
+			futex_async((int32_t *)&t->hdr->dirty, FUTEX_WAKE,
+				    INT_MAX, NULL, NULL, 0);
+	}
+}
+
+void rt_rec_to_record(const struct rt_rec *r, struct rt_record *out)
+{
+	unsigned len = r->user_len > RT_USER_MAX ? RT_USER_MAX : r->user_len;
+	unsigned svc = r->flags & 0xff;
+
+	memcpy(out->ip.b, r->ip, 16);
+	out->first_seen = r->first_seen;
+	out->last_seen = r->last_seen;
+	out->count = r->count;
+	out->service = svc < RT_SVC_COUNT ? (enum rt_service)svc : RT_SVC_OTHER;
+	memcpy(out->user, r->user, len);
+	out->user[len] = '\0';
+	/* A NUL inside the stored bytes ends the name. */
+}
+
+bool rt_record_live(const struct rt_record *rec, uint32_t now, uint32_t grace)
+{
+	return (uint64_t)rec->last_seen + grace >= now;
+}
+
+uint32_t rt_table_grace(struct rt_table *t)
+{
+	return uatomic_read(&t->hdr->grace);
+}
+
+int rt_table_set_grace(struct rt_table *t, uint32_t grace)
+{
+	if (!t->writable) {
+		errno = EBADF;
+		return -1;
+	}
+	uatomic_set(&t->hdr->grace, grace);
+	return 0;
+}
+
+static const char *const rt_counter_names[RT_CNT_COUNT] = {
+	[RT_CNT_INSERT] = "insert",
+	[RT_CNT_EVICT_EXPIRED] = "evict_expired",
+	[RT_CNT_EVICT_LIVE] = "evict_live",
+	[RT_CNT_FULL] = "full",
+	[RT_CNT_BUSY] = "busy",
+	[RT_CNT_MERGED] = "merged",
+	[RT_CNT_OWNER_DEAD] = "owner_dead",
+	[RT_CNT_LOCK_ERR] = "lock_err",
+	[RT_CNT_HINT_FIX] = "hint_fix",
+	[RT_CNT_DELETE] = "delete",
+	[RT_CNT_EXPIRE] = "expire",
+};
+
+const char *rt_counter_name(enum rt_counter c)
+{
+	return (unsigned)c < RT_CNT_COUNT ? rt_counter_names[c] : "?";
+}

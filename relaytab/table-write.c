@@ -1,0 +1,350 @@
+/* table-write.c - upsert (insert or refresh a login) and delete, following
+ * the copy-update-publish protocol of table-design.md section 4.6. */
+#include "table-priv.h"
+
+#include <errno.h>
+#include <string.h>
+#include <urcu/arch.h>
+#include <urcu/uatomic.h>
+
+#define RT_WRITER_SPINS 256
+#define RT_UPSERT_ATTEMPTS 4
+
+static uint32_t rt_sat_add(uint32_t a, uint64_t b)
+{
+	uint64_t s = (uint64_t)a + b;
+
+	return s > UINT32_MAX ? UINT32_MAX : (uint32_t)s;
+}
+
+struct rt_login {
+	const uint8_t *ip;
+	const char *user;
+	enum rt_service svc;
+	uint32_t now;
+	bool count;		/* a login (count it) or a refresh */
+};
+
+static void rt_set_user(struct rt_rec *n, const struct rt_login *l)
+{
+	char user[RT_USER_MAX + 1];
+	size_t len = rt_user_truncate(user, l->user != NULL ? l->user : "");
+
+	memset(n->user, 0, sizeof(n->user));
+	memcpy(n->user, user, len);
+	n->user_len = (uint8_t)len;
+	n->flags = (uint16_t)l->svc;
+}
+
+/* Slot i is locked and holds l->ip: refresh it and publish. */
+static void rt_refresh_locked(struct rt_table *t, uint64_t i,
+			      const struct rt_login *l)
+{
+	struct rt_slot *s = &t->slots[i];
+	uint32_t v = uatomic_read(&s->ver);
+	const struct rt_rec *p = &s->copy[v & 1];
+	struct rt_rec n = *p;
+	uint32_t extra = uatomic_xchg(&s->pending, 0);
+
+	rt_step(RT_STEP_PENDING_TAKEN);
+	if (l->now > n.last_seen)
+		n.last_seen = l->now;
+	n.count = rt_sat_add(n.count, (uint64_t)extra + (l->count ? 1 : 0));
+	if (l->count)
+		rt_set_user(&n, l);
+	memcpy(&s->copy[(v + 1) & 1], &n, sizeof(n));
+	rt_step(RT_STEP_COPY_WRITTEN);
+	rt_slot_publish(t, i, v);
+}
+
+/* Slot i is locked and free (or a victim): publish a new record there. */
+static void rt_insert_locked(struct rt_table *t, uint64_t i, uint32_t fp,
+			     const struct rt_login *l)
+{
+	struct rt_slot *s = &t->slots[i];
+	uint32_t v = uatomic_read(&s->ver);
+	struct rt_rec n;
+
+	uatomic_set(&t->tags[i], fp);	/* hint before publish */
+	rt_step(RT_STEP_HINT_SET);
+	(void)uatomic_xchg(&s->pending, 0);
+	memset(&n, 0, sizeof(n));
+	memcpy(n.ip, l->ip, 16);
+	n.first_seen = n.last_seen = l->now;
+	n.count = 1;
+	n.state = RT_STATE_LIVE;
+	rt_set_user(&n, l);
+	memcpy(&s->copy[(v + 1) & 1], &n, sizeof(n));
+	rt_step(RT_STEP_COPY_WRITTEN);
+	rt_slot_publish(t, i, v);
+	rt_count(t, RT_CNT_INSERT);
+	rt_notify_change(t);
+}
+
+/* Is another candidate than i already publishing l->ip? */
+static bool rt_duplicate_elsewhere(struct rt_table *t, const struct rt_cand *c,
+				   uint64_t i, const uint8_t ip[16])
+{
+	struct rt_rec r;
+
+	for (unsigned k = 0; k < c->n; k++) {
+		uint64_t j = c->idx[k];
+
+		if (j == i || uatomic_read(&t->tags[j]) != c->fp)
+			continue;
+		if (rt_slot_read(t, j, &r) >= 0 && rt_rec_is(&r, ip))
+			return true;
+	}
+	return false;
+}
+
+/* Order candidates: the bucket with more free hints first. */
+static void rt_preferred_order(struct rt_table *t, const struct rt_cand *c,
+			       uint64_t order[RT_MAX_CAND])
+{
+	unsigned w = t->window, free_a = 0, free_b = 0, n = 0;
+	bool b_first;
+
+	for (unsigned k = 0; k < c->n; k++) {
+		if (uatomic_read(&t->tags[c->idx[k]]) != 0)
+			continue;
+		if (k < w)
+			free_a++;
+		else
+			free_b++;
+	}
+	b_first = c->n > w && free_b > free_a;
+	for (unsigned k = 0; k < c->n; k++)
+		order[n++] = c->idx[b_first ? (k + w) % c->n : k];
+}
+
+enum rt_try { RT_TRY_DONE, RT_TRY_AGAIN, RT_TRY_NEXT };
+
+/* One upsert attempt. Returns RT_TRY_DONE with *result set, or AGAIN. */
+static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
+				  const struct rt_login *l, int *result)
+{
+	uint64_t order[RT_MAX_CAND];
+	int64_t busy_slot = -1, victim = -1, seen_ver = -1;
+	uint32_t oldest = UINT32_MAX;
+	bool victim_live = false;
+	struct rt_rec r;
+
+	/* 1. hint-guided search of the existing key */
+	for (unsigned k = 0; k < c->n; k++) {
+		uint64_t i = c->idx[k];
+		enum rt_lock_result lr;
+
+		if (uatomic_read(&t->tags[i]) != c->fp)
+			continue;
+		lr = rt_slot_lock(t, i, RT_WRITER_SPINS);
+		if (lr == RT_LOCK_BUSY) {
+			busy_slot = (int64_t)i;
+			continue;
+		}
+		if (lr != RT_LOCKED)
+			continue;
+		if (rt_rec_is(&t->slots[i].copy[uatomic_read(&t->slots[i].ver) & 1], l->ip)) {
+			rt_refresh_locked(t, i, l);
+			*result = RT_STORED;
+			return RT_TRY_DONE;
+		}
+		rt_slot_fix_hint(t, i);
+		rt_slot_unlock(t, i);
+	}
+	/* 2. hand-over to a busy holder of the same live key */
+	if (busy_slot >= 0 && rt_slot_read(t, (uint64_t)busy_slot, &r) >= 0 &&
+	    rt_rec_is(&r, l->ip) &&
+	    (uint64_t)r.last_seen + uatomic_read(&t->hdr->grace) >= l->now) {
+		if (l->count)
+			uatomic_inc(&t->slots[busy_slot].pending);
+		rt_count(t, RT_CNT_MERGED);
+		*result = RT_MERGED;
+		return RT_TRY_DONE;
+	}
+	/* A stale hint may hide the key: look at every candidate once. */
+	for (unsigned k = 0; k < c->n; k++) {
+		uint64_t i = c->idx[k];
+
+		if (rt_slot_read(t, i, &r) < 0 || !rt_rec_is(&r, l->ip))
+			continue;
+		if (rt_slot_lock(t, i, RT_WRITER_SPINS) != RT_LOCKED)
+			continue;
+		if (rt_rec_is(&t->slots[i].copy[uatomic_read(&t->slots[i].ver) & 1], l->ip)) {
+			rt_slot_fix_hint(t, i);
+			rt_refresh_locked(t, i, l);
+			*result = RT_STORED;
+			return RT_TRY_DONE;
+		}
+		rt_slot_unlock(t, i);
+	}
+	if (!l->count) {	/* a refresh never inserts */
+		*result = RT_ABSENT;
+		return RT_TRY_DONE;
+	}
+	/* 3. insert into a free slot, preferred bucket first */
+	rt_preferred_order(t, c, order);
+	for (unsigned k = 0; k < c->n; k++) {
+		uint64_t i = order[k];
+		const struct rt_rec *p;
+
+		if (uatomic_read(&t->tags[i]) != 0)
+			continue;
+		if (rt_slot_lock(t, i, RT_WRITER_SPINS) != RT_LOCKED)
+			continue;
+		p = &t->slots[i].copy[uatomic_read(&t->slots[i].ver) & 1];
+		if (p->state == RT_STATE_LIVE) {
+			rt_slot_fix_hint(t, i);
+			rt_slot_unlock(t, i);
+			continue;
+		}
+		if (rt_duplicate_elsewhere(t, c, i, l->ip)) {
+			rt_slot_unlock(t, i);
+			return RT_TRY_AGAIN;
+		}
+		rt_insert_locked(t, i, c->fp, l);
+		*result = RT_STORED;
+		return RT_TRY_DONE;
+	}
+	/* 4. all used: evict the least recently seen candidate */
+	for (unsigned k = 0; k < c->n; k++) {
+		uint64_t i = c->idx[k];
+		int64_t v = rt_slot_read(t, i, &r);
+
+		if (v < 0)
+			continue;
+		if (r.state != RT_STATE_LIVE) {
+			victim = (int64_t)i;
+			seen_ver = v;
+			victim_live = false;
+			oldest = 0;
+			break;
+		}
+		if (r.last_seen < oldest) {
+			oldest = r.last_seen;
+			victim = (int64_t)i;
+			seen_ver = v;
+			victim_live = true;
+		}
+	}
+	if (victim < 0)
+		return RT_TRY_AGAIN;
+	if (rt_slot_lock(t, (uint64_t)victim, RT_WRITER_SPINS) != RT_LOCKED)
+		return RT_TRY_AGAIN;
+	if ((int64_t)uatomic_read(&t->slots[victim].ver) != seen_ver) {
+		rt_slot_unlock(t, (uint64_t)victim);
+		return RT_TRY_AGAIN;
+	}
+	if (victim_live) {
+		bool expired = (uint64_t)oldest + uatomic_read(&t->hdr->grace) < l->now;
+
+		rt_count(t, expired ? RT_CNT_EVICT_EXPIRED : RT_CNT_EVICT_LIVE);
+	}
+	rt_insert_locked(t, (uint64_t)victim, c->fp, l);
+	*result = RT_STORED;
+	return RT_TRY_DONE;
+}
+
+int rt_table_upsert(struct rt_table *t, const struct rt_addr *ip,
+		    const char *user, enum rt_service svc, uint32_t now,
+		    int flags)
+{
+	struct rt_login l = {
+		.ip = ip->b, .user = user, .svc = svc, .now = now,
+		.count = (flags & RT_UPSERT_REFRESH) == 0,
+	};
+	struct rt_cand c;
+	int result = 0;
+
+	if (!t->writable) {
+		errno = EBADF;
+		return -1;
+	}
+	rt_candidates(t, ip->b, &c);
+	for (int a = 0; a < RT_UPSERT_ATTEMPTS; a++) {
+		if (rt_upsert_once(t, &c, &l, &result) == RT_TRY_DONE)
+			return result;
+	}
+	rt_count(t, RT_CNT_BUSY);
+	errno = EBUSY;
+	return -1;
+}
+
+/* Delete slot i if it still holds a live record matching (ip or user). */
+static int rt_delete_slot(struct rt_table *t, uint64_t i, const uint8_t *ip,
+			  const char *user)
+{
+	const struct rt_rec *p;
+	bool match;
+
+	if (rt_slot_lock(t, i, RT_WRITER_SPINS) != RT_LOCKED)
+		return -1;
+	rt_step(RT_STEP_DELETE_LOCKED);
+	p = &t->slots[i].copy[uatomic_read(&t->slots[i].ver) & 1];
+	if (ip != NULL) {
+		match = rt_rec_is(p, ip);
+	} else {
+		size_t len = strlen(user);
+
+		match = p->state == RT_STATE_LIVE && p->user_len == len &&
+			memcmp(p->user, user, len) == 0;
+	}
+	if (!match) {
+		rt_slot_unlock(t, i);
+		return 0;
+	}
+	rt_slot_clear(t, i);
+	return 1;
+}
+
+int rt_table_delete(struct rt_table *t, const struct rt_addr *ip)
+{
+	struct rt_cand c;
+	struct rt_rec r;
+	int removed = 0, r1;
+
+	if (!t->writable) {
+		errno = EBADF;
+		return -1;
+	}
+	rt_candidates(t, ip->b, &c);
+	for (unsigned k = 0; k < c.n; k++) {
+		if (rt_slot_read(t, c.idx[k], &r) >= 0 && !rt_rec_is(&r, ip->b))
+			continue;
+		/* live with ip, or busy: decide under the lock */
+		r1 = rt_delete_slot(t, c.idx[k], ip->b, NULL);
+		if (r1 < 0) {
+			errno = EBUSY;
+			return -1;
+		}
+		removed += r1;
+	}
+	return removed;
+}
+
+int rt_table_delete_user(struct rt_table *t, const char *user)
+{
+	size_t len = strlen(user);
+	struct rt_rec r;
+	int removed = 0, r1;
+
+	if (!t->writable) {
+		errno = EBADF;
+		return -1;
+	}
+	if (len > RT_USER_MAX)
+		return 0;
+	for (uint64_t i = 0; i < t->capacity; i++) {
+		if (rt_slot_read(t, i, &r) >= 0 &&
+		    !(r.state == RT_STATE_LIVE && r.user_len == len &&
+		      memcmp(r.user, user, len) == 0))
+			continue;
+		r1 = rt_delete_slot(t, i, NULL, user);
+		if (r1 < 0) {
+			errno = EBUSY;
+			return -1;
+		}
+		removed += r1;
+	}
+	return removed;
+}
