@@ -1,0 +1,204 @@
+/* cli-util.c - the helpers shared by the relaytab commands (see cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void cli_vprint(const char *level, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "relaytab: %s: ", level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int cli_fail(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_vprint("error", fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_vprint("warning", fmt, ap);
+	va_end(ap);
+}
+
+int cli_usage(const struct cli_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "relaytab: error: %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'relaytab help %s')\n", cmd->name);
+	return EX_USAGE;
+}
+
+int cli_status_for_errno(int err)
+{
+	switch (err) {
+	case ENOENT:
+	case ENOTDIR:
+		return EX_NOINPUT;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return EX_NOPERM;
+	case EINVAL:
+	case EIO:
+	case EFAULT:
+		return EX_DATAERR;
+	case EBUSY:
+	case ENOSPC:
+		return EX_TEMPFAIL;
+	case EEXIST:
+		return EX_CANTCREAT;
+	default:
+		return EX_IOERR;
+	}
+}
+
+int cli_open_table(const struct cli_global *g, int flags, struct rt_table **t_r)
+{
+	struct rt_err err;
+
+	if (rt_table_open(g->table_path, flags, t_r, &err) == 0)
+		return 0;
+	if (errno == ENOENT)
+		return cli_fail(EX_NOINPUT, "table %s does not exist (create it with 'relaytab create')",
+				g->table_path);
+	return cli_fail(cli_status_for_errno(errno), "%s", err.msg);
+}
+
+bool cli_parse_duration(const char *text, uint32_t *secs_r)
+{
+	if (rt_duration_parse(text, secs_r) == 0)
+		return true;
+	cli_fail(EX_USAGE, "invalid duration \"%s\" (use e.g. 90, 90s, 30m, 2h)",
+		 text);
+	return false;
+}
+
+bool cli_parse_addr(const char *text, struct rt_addr *addr_r)
+{
+	if (rt_addr_parse(text, addr_r) == 0)
+		return true;
+	cli_fail(EX_USAGE, "invalid IP address \"%s\"", text);
+	return false;
+}
+
+uint32_t cli_now(void)
+{
+	const char *env = getenv("RELAYTAB_NOW");
+	char *end;
+
+	if (env != NULL && *env != '\0') {
+		unsigned long v = strtoul(env, &end, 10);
+
+		if (*end == '\0' && v <= UINT32_MAX)
+			return (uint32_t)v;
+	}
+	return (uint32_t)time(NULL);
+}
+
+const char *cli_iso_time(uint32_t t, char buf[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t cli_utf8_len(const unsigned char *s)
+{
+	size_t n;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	}
+	return n;
+}
+
+void cli_put_user(FILE *out, const char *user, bool json)
+{
+	const unsigned char *s = (const unsigned char *)user;
+
+	while (*s != '\0') {
+		size_t n = cli_utf8_len(s);
+
+		if (n > 1) {
+			fwrite(s, 1, n, out);
+			s += n;
+			continue;
+		}
+		if (n == 1 && *s >= 0x20 && *s != 0x7f &&
+		    !(json && (*s == '"' || *s == '\\')) && !(!json && *s == '\\')) {
+			fputc(*s, out);
+		} else if (json) {
+			if (*s == '"' || *s == '\\')
+				fprintf(out, "\\%c", *s);
+			else if (*s < 0x80)
+				fprintf(out, "\\u%04x", *s);
+			else
+				fputs("\\ufffd", out);
+		} else {
+			fprintf(out, "\\x%02x", *s);
+		}
+		s++;
+	}
+}
+
+static sigjmp_buf cli_bus_jmp;
+
+static void cli_on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(cli_bus_jmp, 1);
+}
+
+int cli_guarded(int (*fn)(struct rt_table *t, void *ctx), struct rt_table *t,
+		void *ctx)
+{
+	struct sigaction sa, old;
+	volatile int r = -1;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cli_on_sigbus;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(cli_bus_jmp, 1) == 0) {
+		r = fn(t, ctx);
+	} else {
+		r = -1;
+		errno = EFAULT;
+	}
+	sigaction(SIGBUS, &old, NULL);
+	return r;
+}

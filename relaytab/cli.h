@@ -1,0 +1,76 @@
+/* cli.h - what the relaytab commands share: exit codes, the one-line error
+ * format, global options, opening the table, durations, the clock, and a
+ * guard against a table truncated under a scan. */
+#ifndef RELAYTAB_CLI_H
+#define RELAYTAB_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sysexits.h>
+
+#include "table.h"
+
+/* Exit statuses besides the sysexits.h ones. */
+#define CLI_OK 0
+#define CLI_NO 1	/* query: not live; del: nothing removed */
+
+struct cli_global {
+	const char *table_path;	/* --table, $RELAYTAB_TABLE or the default */
+	int verbose;
+};
+
+/* A command: run(g, argc, argv) gets argv[0] = the command name. */
+struct cli_command {
+	const char *name;
+	int (*run)(const struct cli_global *g, int argc, char **argv);
+	const char *summary;
+	const char *usage;	/* options and arguments, may span lines */
+};
+
+/* Print "relaytab: error: ..." on stderr; returns status. */
+int cli_fail(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Print "relaytab: warning: ..." on stderr. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a usage error for cmd and return EX_USAGE. */
+int cli_usage(const struct cli_command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+const struct cli_command *cli_find_command(const char *name);
+
+/* Open the table; on failure prints the error and returns the exit status
+ * (EX_NOINPUT missing, EX_NOPERM, EX_DATAERR corrupt/foreign, EX_IOERR). */
+int cli_open_table(const struct cli_global *g, int flags, struct rt_table **t_r);
+/* Exit status for an errno from a table operation. */
+int cli_status_for_errno(int err);
+
+/* Parse a duration option; prints the usage error itself. */
+bool cli_parse_duration(const char *text, uint32_t *secs_r);
+/* Parse an address argument (any form rt_addr_parse takes). */
+bool cli_parse_addr(const char *text, struct rt_addr *addr_r);
+
+/* Now, in unix seconds. The environment variable RELAYTAB_NOW (unix
+ * seconds) overrides the clock: a testing aid. */
+uint32_t cli_now(void);
+
+/* Format unix time as ISO 8601 UTC ("2026-11-24T15:40:55Z"). */
+const char *cli_iso_time(uint32_t t, char buf[32]);
+/* Write a username for humans (control and invalid bytes as \xNN) or as a
+ * JSON string body (with JSON escapes). */
+void cli_put_user(FILE *out, const char *user, bool json);
+
+/* Run fn(t, ctx) with SIGBUS turned into a clean error (a table truncated
+ * under us by a member of its group). Returns fn's result, or -1 with errno
+ * EFAULT after a SIGBUS. */
+int cli_guarded(int (*fn)(struct rt_table *t, void *ctx), struct rt_table *t,
+		void *ctx);
+
+/* The commands. */
+int cmd_create(const struct cli_global *g, int argc, char **argv);
+int cmd_add(const struct cli_global *g, int argc, char **argv);
+int cmd_del(const struct cli_global *g, int argc, char **argv);
+int cmd_query(const struct cli_global *g, int argc, char **argv);
+int cmd_list(const struct cli_global *g, int argc, char **argv);
+int cmd_stats(const struct cli_global *g, int argc, char **argv);
+
+#endif

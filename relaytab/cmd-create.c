@@ -1,0 +1,73 @@
+/* cmd-create.c - "relaytab create": build a new table file. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_create(const struct cli_global *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "capacity", required_argument, NULL, 'c' },
+		{ "group", required_argument, NULL, 'g' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cli_command *self = cli_find_command("create");
+	struct rt_create_opts co = { 0, 0660, (gid_t)-1, 0, false };
+	unsigned long long slots = 1ULL << RT_CAP_LOG2_DEFAULT;
+	struct rt_err err;
+	struct group *gr;
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			errno = 0;
+			slots = strtoull(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || optarg[0] == '-' ||
+			    slots < 1 || slots > (1ULL << RT_CAP_LOG2_MAX))
+				return cli_usage(self, "--capacity must be 1..%llu slots",
+						 1ULL << RT_CAP_LOG2_MAX);
+			break;
+		case 'g':
+			if ((gr = getgrnam(optarg)) != NULL) {
+				co.gid = gr->gr_gid;
+			} else {
+				unsigned long id = strtoul(optarg, &end, 10);
+
+				if (*end != '\0' || optarg[0] == '\0')
+					return cli_usage(self, "no such group \"%s\"", optarg);
+				co.gid = (gid_t)id;
+			}
+			break;
+		case 'm':
+			co.mode = (mode_t)strtoul(optarg, &end, 8);
+			if (*end != '\0' || optarg[0] == '\0' || co.mode > 07777)
+				return cli_usage(self, "--mode must be octal, e.g. 0660");
+			break;
+		case 'f':
+			co.force = true;
+			break;
+		default:
+			return cli_usage(self, "unknown option \"%s\"", argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_usage(self, "unexpected argument \"%s\"", argv[optind]);
+	co.cap_log2 = RT_CAP_LOG2_MIN;
+	while ((1ULL << co.cap_log2) < slots)
+		co.cap_log2++;
+	if (rt_table_create(g->table_path, &co, &err) != 0)
+		return cli_fail(errno == EEXIST ? EX_CANTCREAT :
+				errno == EACCES || errno == EPERM ? EX_NOPERM :
+				EX_CANTCREAT, "%s", err.msg);
+	if (g->verbose)
+		printf("created %s: %llu slots\n", g->table_path,
+		       1ULL << co.cap_log2);
+	return 0;
+}

@@ -1,0 +1,147 @@
+/* cmd-list.c - "relaytab list": the entries, sorted by IP, as text or JSON. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct list_ctx {
+	struct rt_record *recs;
+	size_t n, cap;
+};
+
+static int list_collect(const struct rt_record *rec, void *context)
+{
+	struct list_ctx *ctx = context;
+
+	if (ctx->n == ctx->cap) {
+		size_t cap = ctx->cap ? ctx->cap * 2 : 256;
+		struct rt_record *r = realloc(ctx->recs, cap * sizeof(*r));
+
+		if (r == NULL)
+			return ENOMEM;
+		ctx->recs = r;
+		ctx->cap = cap;
+	}
+	ctx->recs[ctx->n++] = *rec;
+	return 0;
+}
+
+static int list_scan(struct rt_table *t, void *context)
+{
+	return rt_table_scan(t, 0, list_collect, context, NULL);
+}
+
+static int list_cmp(const void *a, const void *b)
+{
+	const struct rt_record *x = a, *y = b;
+	int c = rt_addr_cmp(&x->ip, &y->ip);
+
+	if (c != 0)
+		return c;
+	return x->last_seen > y->last_seen ? -1 : x->last_seen < y->last_seen;
+}
+
+/* Merge the rare duplicates of one IP (sorted newest first). */
+static size_t list_merge(struct rt_record *recs, size_t n)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (out > 0 && rt_addr_cmp(&recs[out - 1].ip, &recs[i].ip) == 0) {
+			struct rt_record *m = &recs[out - 1];
+			uint64_t sum = (uint64_t)m->count + recs[i].count;
+
+			if (recs[i].first_seen < m->first_seen)
+				m->first_seen = recs[i].first_seen;
+			m->count = sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum;
+			continue;
+		}
+		recs[out++] = recs[i];
+	}
+	return out;
+}
+
+int cmd_list(const struct cli_global *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "grace", required_argument, NULL, 'g' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cli_command *self = cli_find_command("list");
+	struct list_ctx ctx = { NULL, 0, 0 };
+	bool json = false, all = false, have_grace = false, first = true;
+	char addr[RT_ADDR_STRLEN], t1[32], t2[32];
+	uint32_t grace = 0, now = cli_now();
+	struct rt_table *t;
+	int c, r, status;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'g':
+			if (!cli_parse_duration(optarg, &grace))
+				return EX_USAGE;
+			have_grace = true;
+			break;
+		case 'a':
+			all = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		default:
+			return cli_usage(self, "unknown option \"%s\"", argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_usage(self, "unexpected argument \"%s\"", argv[optind]);
+	if ((status = cli_open_table(g, RT_OPEN_RDONLY, &t)) != 0)
+		return status;
+	if (!have_grace)
+		grace = rt_table_grace(t);
+	r = cli_guarded(list_scan, t, &ctx);
+	rt_table_close(&t);
+	if (r != 0) {
+		free(ctx.recs);
+		if (r < 0 && errno == EFAULT)
+			return cli_fail(EX_DATAERR, "table %s was truncated while being read",
+					g->table_path);
+		return cli_fail(EX_OSERR, "out of memory");
+	}
+	qsort(ctx.recs, ctx.n, sizeof(*ctx.recs), list_cmp);
+	ctx.n = list_merge(ctx.recs, ctx.n);
+	if (json)
+		fputs("[", stdout);
+	for (size_t i = 0; i < ctx.n; i++) {
+		const struct rt_record *rec = &ctx.recs[i];
+
+		if (!all && !rt_record_live(rec, now, grace))
+			continue;
+		rt_addr_format(&rec->ip, addr);
+		cli_iso_time(rec->first_seen, t1);
+		cli_iso_time(rec->last_seen, t2);
+		if (json) {
+			printf("%s\n  {\"ip\": \"%s\", \"user\": \"", first ? "" : ",", addr);
+			cli_put_user(stdout, rec->user, true);
+			printf("\", \"service\": \"%s\", \"first_seen\": \"%s\", "
+			       "\"last_seen\": \"%s\", \"count\": %u, \"live\": %s}",
+			       rt_service_name(rec->service), t1, t2, rec->count,
+			       rt_record_live(rec, now, grace) ? "true" : "false");
+		} else {
+			printf("%-39s ", addr);
+			cli_put_user(stdout, rec->user, false);
+			printf("\t%s\t%s\t%s\t%u\n", rt_service_name(rec->service),
+			       t1, t2, rec->count);
+		}
+		first = false;
+	}
+	if (json)
+		fputs(first ? "]\n" : "\n]\n", stdout);
+	free(ctx.recs);
+	if (fflush(stdout) != 0)
+		return cli_fail(EX_IOERR, "write error: %s", strerror(errno));
+	return 0;
+}
