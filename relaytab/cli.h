@@ -17,6 +17,7 @@
 
 struct cli_global {
 	const char *table_path;	/* --table, $RELAYTAB_TABLE or the default */
+	bool table_explicit;	/* set by --table or $RELAYTAB_TABLE */
 	int verbose;
 };
 
@@ -72,5 +73,19 @@ int cmd_del(const struct cli_global *g, int argc, char **argv);
 int cmd_query(const struct cli_global *g, int argc, char **argv);
 int cmd_list(const struct cli_global *g, int argc, char **argv);
 int cmd_stats(const struct cli_global *g, int argc, char **argv);
+int cmd_compile(const struct cli_global *g, int argc, char **argv);
+int cmd_watch(const struct cli_global *g, int argc, char **argv);
+
+struct rt_compile_conf;
+/* Parse the compiler options of compile/watch (argv as given to the
+ * command) over /etc/relaytab.conf into conf (initialised here). Returns 0,
+ * or an exit status after printing the error. */
+int cli_compile_setup(const struct cli_global *g, const struct cli_command *self,
+		      int argc, char **argv, struct rt_compile_conf *conf,
+		      bool quiet);
+/* The table path compile/watch use: --table/$RELAYTAB_TABLE, else the
+ * config file's "table", else the default. */
+const char *cli_compile_table(const struct cli_global *g,
+			      const struct rt_compile_conf *conf);
 
 #endif

@@ -1,1 +1,8 @@
-# relaytab/compiler.mk - (to be written)
+# relaytab/compiler.mk - the map compiler: liveset (input), keysets and
+# emitters (outputs), publishing, settings; and its two commands.
+RELAYTAB_LIB_SOURCES += relaytab/liveset.c relaytab/liveset.h \
+	relaytab/keyset.c relaytab/keyset.h relaytab/emit.h relaytab/emit.c \
+	relaytab/emit-cdb.c relaytab/emit-db.c relaytab/emit-text.c \
+	relaytab/publish.c relaytab/publish.h \
+	relaytab/compile.c relaytab/compile.h relaytab/compile-conf.c
+relaytab_relaytab_SOURCES += relaytab/cmd-compile.c relaytab/cmd-watch.c

@@ -10,6 +10,15 @@
 
 static int cmd_help(const struct cli_global *g, int argc, char **argv);
 
+#define COMPILE_USAGE \
+	"[--config PATH] [--grace DURATION] [--exclude CIDR,...]\n" \
+	"  [--postfix-cdb NAME] [--postfix-hash NAME] [--sendmail-hash NAME]\n" \
+	"  [--sendmail-tag TAG] [--text PATH] [--ipv6-prefix N] [--mode OCTAL] [-v]\n" \
+	"  Settings may also be given in /etc/relaytab.conf as \"key = value\"\n" \
+	"  (key: the option without dashes; also \"table\"). Map options may\n" \
+	"  be repeated; command-line maps replace the file's."
+
+
 static const struct cli_command cli_commands[] = {
 	{ "create", cmd_create, "create the table file",
 	  "[--capacity N] [--group NAME] [--mode OCTAL] [--force]\n"
@@ -29,6 +38,12 @@ static const struct cli_command cli_commands[] = {
 	  "  --all: also entries older than the grace" },
 	{ "stats", cmd_stats, "capacity, load, counters and header",
 	  "[--json]" },
+	{ "compile", cmd_compile, "expire old entries and write the MTA maps once",
+	  COMPILE_USAGE },
+	{ "watch", cmd_watch, "keep the MTA maps up to date (daemon)",
+	  COMPILE_USAGE "\n"
+	  "  rewrites within 100 ms of a change, expires to the second;\n"
+	  "  SIGHUP re-reads the configuration, SIGTERM exits" },
 	{ "help", cmd_help, "describe a command", "[COMMAND]" },
 };
 
@@ -94,17 +109,19 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_global g = { NULL, 0 };
+	struct cli_global g = { NULL, false, 0 };
 	const struct cli_command *cmd;
 	const char *env = getenv("RELAYTAB_TABLE");
 	int c;
 
-	g.table_path = env != NULL && *env != '\0' ? env : RT_TABLE_DEFAULT_PATH;
+	g.table_explicit = env != NULL && *env != '\0';
+	g.table_path = g.table_explicit ? env : RT_TABLE_DEFAULT_PATH;
 	/* "+": stop at the command name; its options are its own. */
 	while ((c = getopt_long(argc, argv, "+t:vhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			g.table_path = optarg;
+			g.table_explicit = true;
 			break;
 		case 'v':
 			g.verbose++;

@@ -1,0 +1,170 @@
+/* cmd-watch.c - "relaytab watch": the compiler as a daemon. Recompiles when
+ * the table's change flag is raised (a new address or a deletion), and
+ * wakes when the next entry expires; one watcher per table (a lock file). */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "compile.h"
+
+#define WATCH_COALESCE_MS 20
+#define WATCH_MAX_SLEEP_MS 60000
+#define WATCH_RETRY_MS 1000
+
+static volatile sig_atomic_t watch_hup, watch_term;
+
+static void watch_on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		watch_hup = 1;
+	else
+		watch_term = 1;
+}
+
+static void watch_log(void *context, enum rt_log_level level, const char *msg)
+{
+	const struct cli_global *g = context;
+
+	if (level == RT_LOG_ERROR)
+		fprintf(stderr, "relaytab: error: %s\n", msg);
+	else if (level == RT_LOG_WARNING)
+		fprintf(stderr, "relaytab: warning: %s\n", msg);
+	else if (level == RT_LOG_INFO || g->verbose > 0)
+		fprintf(stderr, "relaytab: %s\n", msg);
+}
+
+static void watch_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Milliseconds from now until the unix second "when" begins. */
+static long watch_ms_until(uint32_t when)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	ms = ((long long)when - now.tv_sec) * 1000 - now.tv_nsec / 1000000;
+	if (ms < 0)
+		return 0;
+	return ms > WATCH_MAX_SLEEP_MS ? WATCH_MAX_SLEEP_MS : (long)ms;
+}
+
+static int watch_lock(const char *table_path)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s.watch.lock", table_path);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return cli_fail(-EX_CANTCREAT, "cannot create lock file %s: %s",
+				path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return cli_fail(-EX_TEMPFAIL,
+				"another relaytab watch is running for %s (lock %s)",
+				table_path, path);
+	}
+	return fd;
+}
+
+int cmd_watch(const struct cli_global *g, int argc, char **argv)
+{
+	const struct cli_command *self = cli_find_command("watch");
+	struct cli_global lg = *g;
+	struct rt_compile_conf conf, next;
+	struct rt_compile_report rep;
+	struct rt_table *t = NULL;
+	struct sigaction sa;
+	struct rt_err err;
+	char last_err[RT_ERR_MAX] = "";
+	int status, lock_fd;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
+			lg.verbose++;
+	}
+	if ((status = cli_compile_setup(g, self, argc, argv, &conf, false)) != 0)
+		return status;
+	lg.table_path = cli_compile_table(g, &conf);
+	if ((lock_fd = watch_lock(lg.table_path)) < 0) {
+		rt_compile_conf_free(&conf);
+		return -lock_fd;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = watch_on_signal;	/* no SA_RESTART: wake the wait */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	fprintf(stderr, "relaytab: watching %s (grace %us, %zu map%s)\n",
+		lg.table_path, conf.grace, conf.noutputs,
+		conf.noutputs == 1 ? "" : "s");
+
+	while (!watch_term) {
+		long timeout;
+		int r;
+
+		if (watch_hup) {
+			watch_hup = 0;
+			if (cli_compile_setup(g, self, argc, argv, &next, false) == 0) {
+				rt_compile_conf_free(&conf);
+				conf = next;
+				fprintf(stderr, "relaytab: re-read the configuration\n");
+				if (t != NULL)
+					(void)rt_table_set_grace(t, conf.grace);
+			} else {
+				fprintf(stderr, "relaytab: keeping the previous configuration\n");
+			}
+		}
+		if (t != NULL && rt_table_still_current(t) != 1) {
+			fprintf(stderr, "relaytab: table %s was replaced; reopening\n",
+				lg.table_path);
+			rt_table_close(&t);
+		}
+		if (t == NULL) {
+			if (rt_table_open(lg.table_path, RT_OPEN_RDWR, &t, &err) != 0) {
+				if (strcmp(err.msg, last_err) != 0) {
+					fprintf(stderr, "relaytab: error: %s (retrying; the maps are kept)\n",
+						err.msg);
+					snprintf(last_err, sizeof(last_err), "%s", err.msg);
+				}
+				watch_sleep_ms(WATCH_RETRY_MS);
+				continue;
+			}
+			last_err[0] = '\0';
+			(void)rt_table_set_grace(t, conf.grace);
+		}
+		rt_table_change_begin(t);
+		r = rt_compile_run(t, &conf, cli_now(), watch_log, &lg, &rep, &err);
+		if (r != 0 && rep.failed == 0) {
+			fprintf(stderr, "relaytab: error: %s\n", err.msg);
+			rt_table_close(&t);
+			watch_sleep_ms(WATCH_RETRY_MS);
+			continue;
+		}
+		timeout = rep.next_expiry ? watch_ms_until(rep.next_expiry) :
+			WATCH_MAX_SLEEP_MS;
+		if (rep.failed > 0 && timeout > WATCH_RETRY_MS)
+			timeout = WATCH_RETRY_MS;
+		if (rt_table_change_wait(t, (int)timeout) == 1)
+			watch_sleep_ms(WATCH_COALESCE_MS);
+	}
+	fprintf(stderr, "relaytab: watch stopped\n");
+	rt_table_close(&t);
+	rt_compile_conf_free(&conf);
+	close(lock_fd);
+	return 0;
+}

@@ -1,0 +1,117 @@
+/* compile.c - one compiler pass (see compile.h). */
+#include "compile.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "keyset.h"
+#include "liveset.h"
+
+struct warn_ctx {
+	rt_compile_log_fn *log;
+	void *context;
+};
+
+static void compile_warn(void *context, const char *msg)
+{
+	struct warn_ctx *w = context;
+
+	if (w->log != NULL)
+		w->log(w->context, RT_LOG_WARNING, msg);
+}
+
+static void compile_log(rt_compile_log_fn *log, void *context,
+			enum rt_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void compile_log(rt_compile_log_fn *log, void *context,
+			enum rt_log_level level, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log(context, level, msg);
+}
+
+/* Bring one output up to date. Returns 1 written, 0 unchanged, -1 error. */
+static int compile_output(struct rt_output *o, const struct rt_liveset *ls,
+			  const struct rt_compile_conf *c, struct warn_ctx *w,
+			  struct rt_err *err)
+{
+	struct rt_keyset_opts ko = {
+		.form = o->fmt == RT_MAP_DB_SENDMAIL ? RT_KEYS_SENDMAIL : RT_KEYS_POSTFIX,
+		.ipv6_prefix = c->ipv6_prefix,
+		.tag = c->sendmail_tag,
+		.warn = compile_warn,
+		.warn_context = w,
+	};
+	struct rt_keyset ks, old;
+	uint64_t digest;
+
+	if (o->fmt == RT_MAP_DB_SENDMAIL)
+		ko.ipv6_prefix = 0;
+	if (rt_keyset_build(ls, &ko, &ks, err) != 0)
+		return -1;
+	digest = rt_keyset_digest(&ks);
+	if (!o->have_digest && rt_emit_read(o->fmt, o->path, &old, NULL) == 0) {
+		o->digest = rt_keyset_digest(&old);
+		o->have_digest = true;
+		rt_keyset_free(&old);
+	}
+	if (o->have_digest && o->digest == digest) {
+		rt_keyset_free(&ks);
+		return 0;
+	}
+	if (rt_emit(o->fmt, o->path, c->mode, &ks, err) != 0) {
+		rt_keyset_free(&ks);
+		return -1;
+	}
+	o->digest = digest;
+	o->have_digest = true;
+	compile_log(w->log, w->context, RT_LOG_INFO, "wrote %s: %zu key%s",
+		    o->path, ks.n, ks.n == 1 ? "" : "s");
+	rt_keyset_free(&ks);
+	return 1;
+}
+
+int rt_compile_run(struct rt_table *t, struct rt_compile_conf *c, uint32_t now,
+		   rt_compile_log_fn *log, void *log_context,
+		   struct rt_compile_report *rep, struct rt_err *err)
+{
+	struct warn_ctx w = { log, log_context };
+	struct rt_liveset ls;
+	struct rt_err oerr;
+	int ret = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	if (rt_liveset_build(t, now, c->grace, c->exclude, &ls, err) != 0)
+		return -1;
+	rep->live = ls.n;
+	rep->expired = ls.scan.expired;
+	rep->next_expiry = ls.next_expiry;
+	if (ls.scan.expired > 0)
+		compile_log(log, log_context, RT_LOG_DEBUG, "expired %llu entr%s",
+			    (unsigned long long)ls.scan.expired,
+			    ls.scan.expired == 1 ? "y" : "ies");
+	for (size_t i = 0; i < c->noutputs; i++) {
+		int r = compile_output(&c->outputs[i], &ls, c, &w, &oerr);
+
+		if (r > 0)
+			rep->written++;
+		if (r < 0) {
+			rep->failed++;
+			compile_log(log, log_context, RT_LOG_ERROR, "%s", oerr.msg);
+			if (ret == 0)
+				rt_err_set(err, "%s", oerr.msg);
+			ret = -1;
+		}
+	}
+	rt_liveset_free(&ls);
+	return ret;
+}

@@ -1,0 +1,75 @@
+/* compile.h - one compiler pass: expire the table, build the liveset, and
+ * bring every configured map up to date (rewriting only those whose keys
+ * changed). Used by "relaytab compile" and "relaytab watch". Also the
+ * compiler's settings, from /etc/relaytab.conf and the command line. */
+#ifndef RELAYTAB_COMPILE_H
+#define RELAYTAB_COMPILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "addr.h"
+#include "emit.h"
+#include "err.h"
+#include "table.h"
+
+#define RT_CONF_DEFAULT_PATH "/etc/relaytab.conf"
+#define RT_GRACE_DEFAULT 1800
+
+struct rt_output {
+	enum rt_map_format fmt;
+	char *name;		/* as configured (cdb:NAME, hash:NAME) */
+	char *path;		/* the file written */
+	bool have_digest;	/* digest of the keys the file holds */
+	uint64_t digest;
+};
+
+struct rt_compile_conf {
+	char *table_path;	/* NULL: the caller's default */
+	uint32_t grace;
+	char *exclude_text;
+	struct rt_netlist *exclude;
+	unsigned ipv6_prefix;
+	char *sendmail_tag;
+	mode_t mode;
+	struct rt_output *outputs;
+	size_t noutputs;
+};
+
+void rt_compile_conf_init(struct rt_compile_conf *c);
+void rt_compile_conf_free(struct rt_compile_conf *c);
+/* Set one setting by its name (the long option without "--"): table, grace,
+ * exclude, ipv6-prefix, sendmail-tag, mode, and the outputs postfix-cdb,
+ * postfix-hash, sendmail-hash, text (each may be given several times). */
+int rt_compile_conf_set(struct rt_compile_conf *c, const char *key,
+			const char *value, struct rt_err *err);
+/* Drop the configured outputs (command-line outputs replace the file's). */
+void rt_compile_conf_clear_outputs(struct rt_compile_conf *c);
+/* Read "key = value" lines (# comments, blank lines). A missing file is an
+ * error only if must_exist. Errors name file:line. */
+int rt_compile_conf_load(struct rt_compile_conf *c, const char *path,
+			 bool must_exist, struct rt_err *err);
+/* Check the whole: at least one output; parses the exclude list. */
+int rt_compile_conf_finish(struct rt_compile_conf *c, struct rt_err *err);
+
+enum rt_log_level { RT_LOG_ERROR, RT_LOG_WARNING, RT_LOG_INFO, RT_LOG_DEBUG };
+typedef void rt_compile_log_fn(void *context, enum rt_log_level level,
+			       const char *msg);
+
+struct rt_compile_report {
+	size_t live;		/* live addresses */
+	size_t expired;		/* records deleted from the table */
+	size_t written;		/* maps rewritten */
+	size_t failed;		/* maps that could not be written */
+	uint32_t next_expiry;	/* when the next entry expires (0: none) */
+};
+
+/* One pass at time now. Logs a line per map written and per failure.
+ * Returns 0, or -1 if the table could not be read or any map failed (err
+ * holds the first reason); a failed map keeps its previous content. */
+int rt_compile_run(struct rt_table *t, struct rt_compile_conf *c, uint32_t now,
+		   rt_compile_log_fn *log, void *log_context,
+		   struct rt_compile_report *rep, struct rt_err *err);
+
+#endif

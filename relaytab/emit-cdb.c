@@ -1,0 +1,72 @@
+/* emit-cdb.c - the Postfix cdb: map, written with tinycdb: keys exactly as
+ * Postfix looks them up, lowercase, without a trailing NUL; value "OK". */
+#include "emit.h"
+
+#include <cdb.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "publish.h"
+
+int rt_emit_cdb(const char *path, mode_t mode, const struct rt_keyset *ks,
+		struct rt_err *err)
+{
+	struct rt_publish p;
+	struct cdb_make cm;
+	int saved;
+
+	if (rt_publish_begin(&p, path, mode, 1, err) != 0)
+		return -1;
+	if (cdb_make_start(&cm, p.fd) != 0)
+		goto fail;
+	for (size_t i = 0; i < ks->n; i++) {
+		if (cdb_make_add(&cm, ks->keys[i], (unsigned)strlen(ks->keys[i]),
+				 "OK", 2) != 0)
+			goto fail;
+	}
+	if (cdb_make_finish(&cm) != 0)
+		goto fail;
+	return rt_publish_commit(&p, err);
+fail:
+	saved = errno;
+	rt_publish_abort(&p);
+	return rt_err_fail(err, saved, "cannot write %s: %s", path, strerror(saved));
+}
+
+int rt_emit_cdb_read(const char *path, struct rt_keyset *ks, struct rt_err *err)
+{
+	struct cdb c;
+	unsigned pos;
+	int fd, r, saved;
+
+	memset(ks, 0, sizeof(*ks));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return rt_err_fail(err, errno, "cannot open %s: %s", path, strerror(errno));
+	if (cdb_init(&c, fd) != 0) {
+		saved = errno;
+		close(fd);
+		return rt_err_fail(err, saved, "%s is not a cdb file", path);
+	}
+	cdb_seqinit(&pos, &c);
+	while ((r = cdb_seqnext(&pos, &c)) > 0) {
+		const char *k = cdb_getkey(&c);
+
+		if (k == NULL || rt_keyset_add(ks, k, cdb_keylen(&c)) != 0) {
+			r = -1;
+			break;
+		}
+	}
+	saved = errno;
+	cdb_free(&c);
+	close(fd);
+	if (r < 0) {
+		rt_keyset_free(ks);
+		return rt_err_fail(err, saved ? saved : EINVAL, "cannot read %s", path);
+	}
+	rt_keyset_finish(ks);
+	return 0;
+}

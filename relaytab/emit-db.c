@@ -1,0 +1,93 @@
+/* emit-db.c - Berkeley DB hash maps, written with libdb into a temp file:
+ * Postfix hash: (keys and value with a trailing NUL, as postmap writes
+ * them) and Sendmail's K hash map (no NUL, as makemap writes them). */
+#include "emit.h"
+
+#include <db.h>
+#include <errno.h>
+#include <string.h>
+
+#include "publish.h"
+
+int rt_emit_db(const char *path, mode_t mode, bool nul,
+	       const struct rt_keyset *ks, struct rt_err *err)
+{
+	static char ok[] = "OK";
+	struct rt_publish p;
+	DB *db = NULL;
+	DBT k, v;
+	int r;
+
+	if (rt_publish_begin(&p, path, mode, 0, err) != 0)
+		return -1;
+	if ((r = db_create(&db, NULL, 0)) != 0)
+		goto fail;
+	if ((r = db->open(db, NULL, p.tmp, NULL, DB_HASH, DB_CREATE | DB_EXCL,
+			  (int)mode)) != 0)
+		goto fail;
+	for (size_t i = 0; i < ks->n; i++) {
+		memset(&k, 0, sizeof(k));
+		memset(&v, 0, sizeof(v));
+		k.data = ks->keys[i];
+		k.size = (u_int32_t)(strlen(ks->keys[i]) + (nul ? 1 : 0));
+		v.data = ok;
+		v.size = nul ? 3 : 2;
+		if ((r = db->put(db, NULL, &k, &v, 0)) != 0)
+			goto fail;
+	}
+	r = db->close(db, 0);
+	db = NULL;
+	if (r != 0)
+		goto fail;
+	return rt_publish_commit(&p, err);
+fail:
+	if (db != NULL)
+		db->close(db, 0);
+	rt_publish_abort(&p);
+	return rt_err_fail(err, r > 0 ? r : EIO, "cannot write %s: %s", path,
+			   db_strerror(r));
+}
+
+int rt_emit_db_read(const char *path, bool nul, struct rt_keyset *ks,
+		    struct rt_err *err)
+{
+	DB *db = NULL;
+	DBC *cur = NULL;
+	DBT k, v;
+	int r;
+
+	memset(ks, 0, sizeof(*ks));
+	if ((r = db_create(&db, NULL, 0)) != 0)
+		return rt_err_fail(err, EIO, "db_create: %s", db_strerror(r));
+	if ((r = db->open(db, NULL, path, NULL, DB_HASH, DB_RDONLY, 0)) != 0) {
+		db->close(db, 0);
+		return rt_err_fail(err, r == ENOENT ? ENOENT : EINVAL,
+				   "cannot open %s: %s", path, db_strerror(r));
+	}
+	if ((r = db->cursor(db, NULL, &cur, 0)) != 0)
+		goto fail;
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	while ((r = cur->get(cur, &k, &v, DB_NEXT)) == 0) {
+		size_t len = k.size;
+
+		if (nul && len > 0 && ((char *)k.data)[len - 1] == '\0')
+			len--;
+		if (rt_keyset_add(ks, k.data, len) != 0) {
+			r = ENOMEM;
+			goto fail;
+		}
+	}
+	if (r != DB_NOTFOUND)
+		goto fail;
+	cur->close(cur);
+	db->close(db, 0);
+	rt_keyset_finish(ks);
+	return 0;
+fail:
+	if (cur != NULL)
+		cur->close(cur);
+	db->close(db, 0);
+	rt_keyset_free(ks);
+	return rt_err_fail(err, EINVAL, "cannot read %s: %s", path, db_strerror(r));
+}

@@ -1,0 +1,36 @@
+/* liveset.h - the compiler's input: the set of addresses live in the table
+ * now, after expiring the old ones. Emitters and a future PostgreSQL or
+ * socketmap backend read this, never the table directly. */
+#ifndef RELAYTAB_LIVESET_H
+#define RELAYTAB_LIVESET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "err.h"
+#include "table.h"
+
+struct rt_live_entry {
+	struct rt_addr ip;
+	uint32_t last_seen;
+};
+
+struct rt_liveset {
+	struct rt_live_entry *v;	/* sorted by address, one per address */
+	size_t n, cap;
+	uint32_t next_expiry;	/* unix second at which the first entry
+				   expires (0: no entry) */
+	struct rt_scan_stats scan;
+};
+
+/* Scan the table at time now: delete the records last seen more than grace
+ * seconds ago (table opened RT_OPEN_RDWR; with a read-only table they are
+ * just left out), drop excluded addresses, merge duplicates, sort.
+ * Returns 0, or -1 with errno and err. */
+int rt_liveset_build(struct rt_table *t, uint32_t now, uint32_t grace,
+		     const struct rt_netlist *exclude, struct rt_liveset *ls,
+		     struct rt_err *err);
+void rt_liveset_free(struct rt_liveset *ls);
+
+#endif
