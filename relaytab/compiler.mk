@@ -1,6 +1,6 @@
 # relaytab/compiler.mk - the map compiler: liveset (input), keysets and
 # emitters (outputs), publishing, settings; and its two commands.
-RELAYTAB_LIB_SOURCES += relaytab/liveset.c relaytab/liveset.h \
+RELAYTAB_COMPILER_SOURCES += relaytab/liveset.c relaytab/liveset.h \
 	relaytab/keyset.c relaytab/keyset.h relaytab/emit.h relaytab/emit.c \
 	relaytab/emit-cdb.c relaytab/emit-db.c relaytab/emit-text.c \
 	relaytab/publish.c relaytab/publish.h \
