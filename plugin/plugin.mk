@@ -22,3 +22,6 @@ tests_plugin_test_decide_LDADD = $(RELAYTAB_SAN_LIBS) tests/libtap.la
 
 example_DATA += dovecot-conf/95-relaytab.conf
 EXTRA_DIST += dovecot-conf/95-relaytab.conf
+
+TESTS += tests/plugin/dovecot.sh
+EXTRA_DIST += tests/plugin/dovecot.sh tests/lib/dovecot-env.sh tests/lib/mailclient.py

@@ -136,9 +136,9 @@ static void relaytab_refresh(struct relaytab_user *ruser)
 
 static void relaytab_user_deinit(struct mail_user *user)
 {
+	/* set together with this deinit, so never NULL here */
 	struct relaytab_user *ruser = RELAYTAB_USER_CONTEXT(user);
 
-	i_assert(ruser != NULL);
 	timeout_remove(&ruser->to);
 	/* the grace counts from the end of the session */
 	relaytab_record(ruser, RT_UPSERT_REFRESH);

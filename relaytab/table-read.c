@@ -143,7 +143,7 @@ int rt_table_change_wait(struct rt_table *t, int timeout_ms)
 	uatomic_inc(&t->hdr->waiters);
 	cmm_smp_mb();
 	if (uatomic_read(&t->hdr->dirty) == 0 && timeout_ms > 0) {
-		r = futex_async((int32_t *)&t->hdr->dirty, FUTEX_WAIT, 0, &ts,
+		r = futex((int32_t *)&t->hdr->dirty, FUTEX_WAIT, 0, &ts,
 				NULL, 0);
 		saved = errno;
 	}

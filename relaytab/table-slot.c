@@ -164,6 +164,9 @@ void rt_count(struct rt_table *t, enum rt_counter c)
 		uatomic_inc(&t->hdr->st[c]);
 }
 
+/* urcu/futex.h's futex() is the raw system call. Its futex_async() would
+ * fall back, on ENOSYS, to a process-local emulation that cannot wake
+ * another process, so it is not used. */
 void rt_notify_change(struct rt_table *t)
 {
 	cmm_smp_mb();
@@ -171,7 +174,7 @@ void rt_notify_change(struct rt_table *t)
 		uatomic_set(&t->hdr->dirty, 1);
 		cmm_smp_mb();
 		if (uatomic_read(&t->hdr->waiters) != 0)
-			futex_async((int32_t *)&t->hdr->dirty, FUTEX_WAKE,
+			futex((int32_t *)&t->hdr->dirty, FUTEX_WAKE,
 				    INT_MAX, NULL, NULL, 0);
 	}
 }

@@ -27,7 +27,7 @@
  *   under the lock against the version it was taken on.
  *
  * liburcu supplies the atomics and barriers (uatomic_*, cmm_*) and the
- * shared futex (urcu/futex.h). Its RCU flavours (rcu_read_lock,
+ * shared futex (urcu/futex.h futex(), the raw system call). Its RCU flavours (rcu_read_lock,
  * synchronize_rcu, call_rcu, rculfhash) are per process - their reader
  * registry and grace periods live in private memory - and so cannot protect
  * data shared between processes; this library does not use them.
