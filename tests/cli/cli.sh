@@ -1,0 +1,104 @@
+#!/bin/sh
+# cli.sh - every relaytab command and its error paths, with exit codes.
+. "$top_srcdir/tests/tap.sh"
+
+TB=$T/table
+RT() { "$RELAYTAB" --table "$TB" "$@"; }
+NOW=1800000000
+export RELAYTAB_NOW=$NOW
+
+# create
+RT create --capacity 1000 --mode 0640 --group "$(id -gn)"
+is $? 0 "create"
+is "$(stat -c %a "$TB")" 640 "create applies --mode"
+is "$(stat -c %s "$TB")" $((4096 + 4096 + 1024 * 256)) "capacity 1000 rounded up to 1024 slots"
+RT create 2>"$T/err"; is $? 73 "create refuses to replace a valid table (exit 73)"
+like "$(cat "$T/err")" '^relaytab: error: .*already a valid table.*--force' "... with a one-line reason"
+is "$(wc -l < "$T/err")" 1 "... exactly one line"
+echo precious > "$T/notatable"
+"$RELAYTAB" --table "$T/notatable" create 2>/dev/null; is $? 73 "create refuses to replace a file that is not a table"
+is "$(cat "$T/notatable")" precious "... and leaves it untouched"
+RT create --capacity 0 2>/dev/null; is $? 64 "bad --capacity: usage error"
+RT create --mode 9 2>/dev/null; is $? 64 "bad --mode: usage error"
+RT create --group no-such-group-here 2>/dev/null; is $? 64 "unknown --group: usage error"
+RT create --capacity 2048 --force; is $? 0 "create --force replaces a valid table"
+is "$(stat -c %s "$TB")" $((4096 + 8192 + 2048 * 256)) "... with the new capacity"
+
+# add / query / list
+RT add 192.0.2.1 --user alice --service imap; is $? 0 "add"
+RT add 2001:DB8::5 --user bob --service pop3; is $? 0 "add IPv6 (uppercase input)"
+RT add ::ffff:198.51.100.7; is $? 0 "add an IPv4-mapped address"
+RT add 192.0.2.1 --user alice --service imap; is $? 0 "add again"
+RT query 192.0.2.1; is $? 0 "query a live IP: 0"
+RT query 192.0.2.2; is $? 1 "query an absent IP: 1"
+RT query 198.51.100.7; is $? 0 "the v4-mapped add is the IPv4 address"
+RELAYTAB_NOW=$((NOW + 1801)) RT query 192.0.2.1; is $? 1 "query after the header grace (30m): 1"
+RELAYTAB_NOW=$((NOW + 100)) RT query 192.0.2.1 --grace 90; is $? 1 "query --grace 90 after 100 s: 1"
+RELAYTAB_NOW=$((NOW + 100)) RT query 192.0.2.1 --grace 2m; is $? 0 "query --grace 2m after 100 s: 0"
+RT list > "$T/list.out"
+cat > "$T/list.ref" <<REF
+192.0.2.1                               alice	imap	2027-01-15T08:00:00Z	2027-01-15T08:00:00Z	2
+198.51.100.7                            manual	manual	2027-01-15T08:00:00Z	2027-01-15T08:00:00Z	1
+2001:db8::5                             bob	pop3	2027-01-15T08:00:00Z	2027-01-15T08:00:00Z	1
+REF
+ok "list output (sorted, IPv4 first)" cmp -s "$T/list.out" "$T/list.ref"
+RT list --json | python3 -m json.tool > /dev/null; is $? 0 "list --json is valid JSON"
+is "$(RT list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 3 "list --json has 3 entries"
+is "$(RELAYTAB_NOW=$((NOW + 4000)) RT list | wc -l)" 0 "list hides expired entries"
+is "$(RELAYTAB_NOW=$((NOW + 4000)) RT list --all | wc -l)" 3 "list --all shows them"
+RT add 192.0.2.9 --user "$(printf 'evil\033[2Jname')"
+like "$(RT list | grep 192.0.2.9)" 'evil\\x1b\[2Jname' "control characters in a user name are escaped"
+RT list --json | python3 -m json.tool > /dev/null; is $? 0 "... and JSON stays valid"
+
+# stats
+like "$(RT stats)" 'capacity +2048 slots' "stats shows the capacity"
+is "$(RT stats --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["used"], d["counters"]["insert"])')" "4 4" "stats --json: used and inserts"
+
+# del
+RT del 192.0.2.1; is $? 0 "del an IP"
+RT query 192.0.2.1; is $? 1 "... it is gone"
+RT del 192.0.2.1; is $? 1 "del it again: nothing removed, 1"
+RT del --user bob; is $? 0 "del --user"
+RT query 2001:db8::5; is $? 1 "... bob's entry is gone"
+RT del 198.51.100.7 not-an-ip 2>/dev/null; is $? 64 "del with one bad address: usage error"
+RT query 198.51.100.7; is $? 0 "... and nothing was removed"
+RT del 2>/dev/null; is $? 64 "del with nothing to delete: usage error"
+
+# environment and global options
+RELAYTAB_TABLE=$TB "$RELAYTAB" query 198.51.100.7; is $? 0 "RELAYTAB_TABLE names the table"
+RELAYTAB_TABLE=/nonexistent "$RELAYTAB" --table "$TB" query 198.51.100.7; is $? 0 "--table wins over RELAYTAB_TABLE"
+"$RELAYTAB" --version | grep -q '^relaytab '; is $? 0 "--version"
+"$RELAYTAB" --help | grep -q 'Commands:'; is $? 0 "--help"
+"$RELAYTAB" help list | grep -q 'usage: relaytab list'; is $? 0 "help COMMAND"
+"$RELAYTAB" help nosuch 2>/dev/null; is $? 64 "help of an unknown command"
+"$RELAYTAB" 2>/dev/null; is $? 64 "no command: usage"
+"$RELAYTAB" frobnicate 2>"$T/err"; is $? 64 "unknown command: 64"
+like "$(cat "$T/err")" '^relaytab: error: unknown command "frobnicate"' "... one-line error"
+
+# bad input
+RT add 1.2.3 2>"$T/err"; is $? 64 "add a bad address: 64"
+like "$(cat "$T/err")" 'invalid IP address "1.2.3"' "... says which"
+RT add 192.0.2.1 --service smtp 2>/dev/null; is $? 64 "add with an unknown service: 64"
+RT query 192.0.2.1 --grace 5x 2>/dev/null; is $? 64 "a bad duration: 64"
+RT list --bogus 2>"$T/err"; is $? 64 "an unknown option: 64"
+like "$(cat "$T/err")" 'unknown option "--bogus"' "... names the option"
+
+# missing, corrupt, foreign tables are refused cleanly
+"$RELAYTAB" --table "$T/none" list 2>"$T/err"; is $? 66 "missing table: 66"
+like "$(cat "$T/err")" 'does not exist' "... says so"
+cp "$TB" "$T/corrupt"
+printf 'XXXX' | dd of="$T/corrupt" bs=1 seek=0 conv=notrunc 2>/dev/null
+"$RELAYTAB" --table "$T/corrupt" list 2>"$T/err"; is $? 65 "corrupt magic: 65"
+like "$(cat "$T/err")" 'bad magic' "... says why"
+cp "$TB" "$T/corrupt"
+printf '\377' | dd of="$T/corrupt" bs=1 seek=40 conv=notrunc 2>/dev/null
+"$RELAYTAB" --table "$T/corrupt" stats 2>"$T/err"; is $? 65 "corrupt header field: 65"
+like "$(cat "$T/err")" 'hdr_crc' "... checksum mismatch reported"
+head -c 100000 "$TB" > "$T/short"
+"$RELAYTAB" --table "$T/short" query 192.0.2.1 2>"$T/err"; is $? 65 "truncated table: 65"
+like "$(cat "$T/err")" 'truncated' "... says truncated"
+head -c 20000 /dev/urandom > "$T/random"
+"$RELAYTAB" --table "$T/random" add 192.0.2.1 2>/dev/null; is $? 65 "random bytes: 65"
+"$RELAYTAB" --table "$T" list 2>/dev/null; is $? 65 "a directory: 65"
+RT query 198.51.100.7; is $? 0 "the real table is intact after all of that"
+tap_done
