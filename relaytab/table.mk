@@ -26,3 +26,22 @@ tests_table_test_fault_LDADD = $(TABLE_TEST_LIBS)
 torture: tests/table/test-fault
 	RT_FAULT_KILLS=10000 $(builddir)/tests/table/test-fault
 .PHONY: torture
+
+# Fuzz target: arbitrary bytes as a table file; make check replays the corpus.
+check_PROGRAMS += tests/fuzz/fuzz_table_open
+TESTS += tests/table/fuzz-table-open.sh
+dist_noinst_SCRIPTS += tests/table/fuzz-table-open.sh
+EXTRA_DIST += tests/fuzz/table_open.in
+tests_fuzz_fuzz_table_open_SOURCES = tests/fuzz/fuzz_table_open.c tests/fuzz/fuzz-replay.c
+tests_fuzz_fuzz_table_open_CFLAGS = $(AM_CFLAGS) $(URCU_CFLAGS) $(SAN_CFLAGS)
+tests_fuzz_fuzz_table_open_LDFLAGS = $(SAN_LDFLAGS)
+tests_fuzz_fuzz_table_open_LDADD = $(RELAYTAB_SAN_LIBS)
+if LIBFUZZER
+noinst_PROGRAMS += tests/fuzz/fuzz_table_open_libfuzzer
+tests_fuzz_fuzz_table_open_libfuzzer_SOURCES = tests/fuzz/fuzz_table_open.c \
+	$(RELAYTAB_LIB_SOURCES)
+tests_fuzz_fuzz_table_open_libfuzzer_CFLAGS = $(AM_CFLAGS) $(URCU_CFLAGS) \
+	-fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_table_open_libfuzzer_LDFLAGS = -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_table_open_libfuzzer_LDADD = $(URCU_LIBS)
+endif
