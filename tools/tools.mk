@@ -1,2 +1,2 @@
 # tools/tools.mk - operational tooling shipped in the tarball.
-dist_noinst_SCRIPTS += tools/check tools/install-deps
+dist_noinst_SCRIPTS += tools/check tools/install-deps tools/demo

@@ -2,7 +2,7 @@
 """mailclient.py - the test clients: IMAP/POP3 logins, LMTP and SMTP from a
 chosen loopback source address. Prints one result line; exit 0 on success.
 
-  mailclient.py imap HOST PORT SRC USER PASS [--idle SECS] [--id-ip IP]
+  mailclient.py imap HOST PORT SRC USER PASS [--idle SECS] [--id-ip IP] [--time]
   mailclient.py pop3 HOST PORT SRC USER PASS [--xclient-ip IP]
   mailclient.py lmtp HOST PORT SRC RCPT
   mailclient.py smtp-rcpt HOST PORT SRC RCPT      (prints the RCPT reply code)
@@ -55,6 +55,8 @@ def imap(host, port, src, user, password, opts):
             break
     ok = r.startswith("a1 OK")
     print(r)
+    if "--time" in opts:
+        print("ok-at-ms %d" % int(time.time() * 1000))
     if ok and "--idle" in opts:
         secs = float(opts[opts.index("--idle") + 1])
         c.send("a2 NOOP")

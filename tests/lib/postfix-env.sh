@@ -1,0 +1,103 @@
+# postfix-env.sh - a private Postfix instance for the tests, sourced after
+# tests/tap.sh: its own config, queue and data directories under $T, smtpd
+# on a free loopback port, mynetworks = 127.0.0.1/32, every transport a
+# discard (and no SMTP client service at all), no DNS. Stopped on exit.
+#
+#   postfix_setup MAPSPEC   e.g. cdb:$T/maps/relay; writes $PF/main.cf
+#   postfix_start / postfix_stop
+#   rcpt SRC [RCPT]         prints the RCPT reply code (250, 554, 451...)
+#   Variables: PF (config dir), PF_PORT, PF_MASTER (pid).
+
+postfix_setup() {
+	command -v postfix >/dev/null || skip_all "postfix is not installed"
+	[ "$(id -u)" -eq 0 ] || skip_all "a private Postfix needs root"
+	PF=$T/postfix
+	mkdir -p "$PF/spool" "$PF/data"
+	chown postfix "$PF/data"
+	PF_PORT=$(python3 "$top_srcdir/tests/lib/mailclient.py" free-port)
+	cat > "$PF/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $PF/spool
+data_directory = $PF/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = relaytab.test
+mydomain = relaytab.test
+myorigin = relaytab.test
+mydestination = relaytab.test
+local_recipient_maps =
+alias_maps =
+alias_database =
+relay_domains =
+inet_interfaces = 127.0.0.1
+inet_protocols = ${PF_PROTOCOLS:-ipv4}
+mynetworks = 127.0.0.1/32
+smtpd_peername_lookup = no
+smtpd_relay_restrictions = permit_mynetworks, check_client_access $1, reject_unauth_destination
+smtpd_recipient_restrictions =
+default_transport = discard:nowhere
+relay_transport = discard:nowhere
+local_transport = discard:nowhere
+virtual_transport = discard:nowhere
+smtp_dns_support_level = disabled
+disable_dns_lookups = yes
+maillog_file = $PF/maillog
+maillog_file_prefixes = $PF
+biff = no
+smtputf8_enable = no
+CF
+	cat > "$PF/master.cf" <<CF
+127.0.0.1:$PF_PORT inet n - n - - smtpd
+pickup    unix  n - n 60 1 pickup
+cleanup   unix  n - n -  0 cleanup
+qmgr      unix  n - n 300 1 qmgr
+rewrite   unix  - - n -  - trivial-rewrite
+bounce    unix  - - n -  0 bounce
+defer     unix  - - n -  0 bounce
+trace     unix  - - n -  0 bounce
+verify    unix  - - n -  1 verify
+flush     unix  n - n 1000? 0 flush
+proxymap  unix  - - n -  - proxymap
+showq     unix  n - n -  - showq
+error     unix  - - n -  - error
+retry     unix  - - n -  - error
+discard   unix  - - n -  - discard
+anvil     unix  - - n -  1 anvil
+scache    unix  - - n -  1 scache
+postlog   unix-dgram n - n - 1 postlogd
+CF
+}
+
+postfix_start() {
+	script -qc "postfix -c '$PF' start" /dev/null > "$PF/start.out" 2>&1
+	_i=0
+	while [ ! -s "$PF/spool/pid/master.pid" ] && [ $_i -lt 100 ]; do
+		sleep 0.1; _i=$((_i + 1))
+	done
+	PF_MASTER=$(tr -d ' ' < "$PF/spool/pid/master.pid" 2>/dev/null)
+	[ -n "$PF_MASTER" ] || bail "postfix did not start: $(cat "$PF/start.out")"
+	tap_track_pid "$PF_MASTER"
+	tap_on_exit "script -qc \"postfix -c '$PF' stop\" /dev/null >/dev/null 2>&1"
+	_i=0
+	while ! python3 -c "import socket; socket.create_connection(('127.0.0.1', $PF_PORT), 1)" 2>/dev/null &&
+		[ $_i -lt 100 ]; do
+		sleep 0.1; _i=$((_i + 1))
+	done
+}
+
+postfix_stop() {
+	[ -n "${PF_MASTER:-}" ] || return 0
+	script -qc "postfix -c '$PF' stop" /dev/null >/dev/null 2>&1
+	_i=0
+	while kill -0 "$PF_MASTER" 2>/dev/null && [ $_i -lt 100 ]; do
+		sleep 0.1; _i=$((_i + 1))
+	done
+	kill "$PF_MASTER" 2>/dev/null
+	PF_MASTER=
+}
+
+# rcpt SRC [RCPT]: the RCPT TO reply code for a relay attempt from SRC
+rcpt() {
+	python3 "$top_srcdir/tests/lib/mailclient.py" smtp-rcpt 127.0.0.1 \
+		"$PF_PORT" "$1" "${2:-someone@example.net}"
+}
