@@ -1,0 +1,7 @@
+# tools/benchmarks/bench.mk - benchmark programs (optimised, not sanitized);
+# run them with tools/bench.
+noinst_PROGRAMS += tools/benchmarks/bench-table
+tools_benchmarks_bench_table_SOURCES = tools/benchmarks/bench-table.c
+tools_benchmarks_bench_table_CFLAGS = $(AM_CFLAGS) $(URCU_CFLAGS) -O2
+tools_benchmarks_bench_table_LDADD = $(RELAYTAB_LIBS)
+dist_noinst_SCRIPTS += tools/bench
