@@ -31,14 +31,16 @@ like "$(cat "$T/err2")" 'another relaytab watch is running' "... saying why"
 # latency: add -> key in the map
 lat=""
 i=1
-while [ $i -le 20 ]; do
+while [ $i -le 100 ]; do
 	RT add "192.0.2.$i"
 	ms=$(wait_until has_key "192.0.2.$i")
 	lat="$lat $ms"
 	i=$((i + 1))
 done
-max=$(echo $lat | tr ' ' '\n' | sort -n | tail -1)
-diag "add -> visible in the cdb (ms, 20 adds):$lat"
+sorted=$(echo $lat | tr ' ' '\n' | sort -n)
+p50=$(echo "$sorted" | sed -n 50p); p99=$(echo "$sorted" | sed -n 99p)
+max=$(echo "$sorted" | tail -1)
+diag "add -> visible in the cdb over 100 adds: p50 $p50 ms, p99 $p99 ms, max $max ms (10 ms polling)"
 ok "every add visible within 2 s (max ${max} ms)" [ "$max" -lt 2000 ]
 
 # expiry: gone by grace + 1 s

@@ -5,3 +5,4 @@ tools_benchmarks_bench_table_SOURCES = tools/benchmarks/bench-table.c
 tools_benchmarks_bench_table_CFLAGS = $(AM_CFLAGS) $(URCU_CFLAGS) -O2
 tools_benchmarks_bench_table_LDADD = $(RELAYTAB_LIBS)
 dist_noinst_SCRIPTS += tools/bench
+dist_noinst_SCRIPTS += tools/benchmarks/bench-login.sh
