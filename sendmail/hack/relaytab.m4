@@ -1,0 +1,42 @@
+divert(-1)
+dnl #
+dnl # relaytab.m4 - a sendmail.mc HACK for POP/IMAP-before-SMTP with relaytab:
+dnl # a client may relay while its address (${client_addr}) is in the Berkeley
+dnl # DB hash map that "relaytab watch --sendmail-hash NAME" keeps current.
+dnl #
+dnl # Use, in sendmail.mc, before MAILER lines:
+dnl #   define (RELAYTAB_MAP, /var/lib/relaytab/popauth)   map, without .db
+dnl #   define (RELAYTAB_TAG, )      key prefix; must match --sendmail-tag
+dnl #   HACK (relaytab)
+dnl # with this file in /usr/share/sendmail/cf/hack/ (cf/hack/ of your cf tree).
+dnl #
+dnl # Compatible with the popauth layout (popauth.m4 of pop-before-smtp): the
+dnl # same map, keys "TAG" + ${client_addr}. To switch, keep the map path and set
+dnl # RELAYTAB_TAG to your POP_B4_SMTP_TAG ("POP:" unless your .mc emptied it)
+dnl # relaytab --sendmail-tag to the same text in lowercase. IPv6 clients
+dnl # are looked up as "IPv6:x:x:x:x:x:x:x:x"; hash maps fold keys to lowercase,
+dnl # as relaytab writes them. Like popauth.m4, this HACK defines
+dnl # Local_check_rcpt and Local_check_relay: merge by hand if your .mc has its own.
+dnl #
+ifdef(`RELAYTAB_MAP', `', `define(`RELAYTAB_MAP', `/var/lib/relaytab/popauth')')
+ifdef(`RELAYTAB_TAG', `', `define(`RELAYTAB_TAG', `')')
+LOCAL_CONFIG
+# relaytab: recent IMAP/POP3 logins (see relaytab(8))
+Krelaytab hash -a<OK> RELAYTAB_MAP
+LOCAL_RULESETS
+dnl # Relaytab_ok: YES if ${client_addr} logged in within the grace
+SRelaytab_ok
+R$*		$: $(relaytab RELAYTAB_TAG`'$&{client_addr} $: <?> $)
+R<?>		$@ NO
+R$*		$@ YES
+
+SLocal_check_rcpt
+R$*		$: $1 $| $>Relaytab_ok
+R$* $| YES	$# OK
+R$* $| NO	$: $1
+
+SLocal_check_relay
+R$*		$: $1 $| $>Relaytab_ok
+R$* $| YES	$# OK
+R$* $| NO	$: $1
+divert(0)

@@ -1,0 +1,66 @@
+#!/bin/sh
+# sendmail.sh - the Sendmail HACK against a map written by relaytab: with
+# ${client_addr} set, sendmail -bt shows an address in the map may relay and
+# one not in it may not, IPv4 and IPv6, with and without a key tag.
+. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/sendmail-env.sh"
+command -v m4 >/dev/null || skip_all "m4 is not installed"
+[ "$(id -u)" -eq 0 ] || skip_all "sendmail -C needs root"
+sendmail_unpack
+
+TB=$T/table
+"$RELAYTAB" --table "$TB" create --capacity 1024 || bail "create"
+"$RELAYTAB" --table "$TB" add 127.0.0.2
+"$RELAYTAB" --table "$TB" add 2001:db8::5
+
+# mc TAG: a test .mc using the HACK, the map at $T/popauth-TAG
+mc() {
+	mkdir -p "$T/mqueue"
+	cat <<MC
+divert(0)dnl
+VERSIONID(\`relaytab test')dnl
+OSTYPE(\`linux')dnl
+define(\`confDOMAIN_NAME', \`relaytab.test')dnl
+define(\`QUEUE_DIR', \`$T/mqueue')dnl
+define(\`STATUS_FILE', \`$T/statistics')dnl
+define(\`ALIAS_FILE', \`$T/aliases')dnl
+define(\`confPID_FILE', \`$T/sendmail.pid')dnl
+define(\`confCW_FILE', \`-o $T/local-host-names')dnl
+define(\`confDONT_PROBE_INTERFACES', \`True')dnl
+define(\`confDONT_BLAME_SENDMAIL', \`MapInUnsafeDirPath')dnl
+FEATURE(\`no_default_msa')dnl
+FEATURE(\`nocanonify')dnl
+define(\`RELAYTAB_MAP', \`$T/popauth-$1')dnl
+define(\`RELAYTAB_TAG', \`$2')dnl
+HACK(\`relaytab')dnl
+MAILER(\`local')dnl
+MAILER(\`smtp')dnl
+MC
+}
+
+# relays CF ADDR: "yes" if Local_check_rcpt accepts a relay from ADDR
+relays() {
+	printf '.D{client_addr}%s\nLocal_check_rcpt <someone@example.net>\n' "$2" |
+		"$SM_BIN/sendmail" -C "$1" -bt 2>&1 > "$T/bt.out"
+	if grep -q 'Local_check_rcpt returns: \$# OK' "$T/bt.out"; then echo yes; else echo no; fi
+}
+
+for variant in notag:: tagged:POP::pop:; do
+	name=${variant%%:*}; rest=${variant#*:}; tag=${rest%%:*}; rtag=${rest#*:}
+	[ "$name" = notag ] && { tag=; rtag=; }
+	[ "$name" = tagged ] && { tag=POP:; rtag=pop:; }
+	mc "$name" "$tag" > "$T/$name.mc"
+	sendmail_cf "$T/$name.mc" "$T/$name.cf"
+	"$RELAYTAB" --table "$TB" compile --config /dev/null --sendmail-hash "$T/popauth-$name" \
+		${rtag:+--sendmail-tag "$rtag"} || bail "compile"
+	is "$(relays "$T/$name.cf" 127.0.0.2)" yes "$name: 127.0.0.2 (in the map) may relay"
+	is "$(relays "$T/$name.cf" 127.0.0.3)" no "$name: 127.0.0.3 (not in the map) may not"
+	is "$(relays "$T/$name.cf" IPv6:2001:db8:0:0:0:0:0:5)" yes "$name: IPv6:2001:db8:0:0:0:0:0:5 may relay"
+	is "$(relays "$T/$name.cf" IPv6:2001:db8:0:0:0:0:0:6)" no "$name: IPv6:2001:db8:0:0:0:0:0:6 may not"
+done
+"$RELAYTAB" --table "$TB" del 127.0.0.2
+"$RELAYTAB" --table "$TB" compile --config /dev/null --sendmail-hash "$T/popauth-notag"
+is "$(relays "$T/notag.cf" 127.0.0.2)" no "after relaytab del and a compile, 127.0.0.2 may not relay"
+is "$("$SM_BIN/makemap" -C "$T/notag.cf" -u hash "$T/popauth-notag" 2>/dev/null | tr '\t' ' ' | sort | tr '\n' ';')" \
+	"ipv6:2001:db8:0:0:0:0:0:5 OK;" "makemap -u reads the map relaytab wrote"
+tap_done
