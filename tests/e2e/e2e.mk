@@ -1,3 +1,3 @@
 # tests/e2e/e2e.mk - the end-to-end story (Dovecot + Postfix + relaytab).
-TESTS += tests/e2e/story.sh
-EXTRA_DIST += tests/e2e/story.sh tests/lib/postfix-env.sh
+TESTS += tests/e2e/story.sh tests/e2e/ipv6.sh
+EXTRA_DIST += tests/e2e/story.sh tests/e2e/ipv6.sh tests/lib/postfix-env.sh

@@ -8,7 +8,8 @@
 #   dovecot_stop                           stops it (also done on exit)
 #   dovecot_log                            prints the log
 #   Variables: DC (dir), DC_IMAP, DC_POP3, DC_LMTP (ports), DC_TABLE,
-#   DC_MASTER (pid). Users: alice/alicepw, bob/bobpw, master: admin/adminpw
+#   DC_MASTER (pid). NETNS_EXEC (e.g. "ip netns exec NS") runs the servers
+#   and clients inside a network namespace. Users: alice/alicepw, bob/bobpw, master: admin/adminpw
 #   (log in as "alice*admin"). login_trusted_networks = 127.0.0.5.
 
 MAILCLIENT="$top_srcdir/tests/lib/mailclient.py"
@@ -106,7 +107,7 @@ CONF
 dovecot_start() {
 	doveconf -c "$DC/dovecot.conf" -n > "$DC/doveconf.out" 2>&1 ||
 		bail "doveconf rejects the test config: $(tail -3 "$DC/doveconf.out")"
-	dovecot -c "$DC/dovecot.conf" || bail "dovecot did not start"
+	${NETNS_EXEC:-} dovecot -c "$DC/dovecot.conf" || bail "dovecot did not start"
 	_i=0
 	while [ ! -s "$DC/run/master.pid" ] && [ $_i -lt 100 ]; do
 		sleep 0.1; _i=$((_i + 1))
@@ -115,7 +116,7 @@ dovecot_start() {
 	[ -n "$DC_MASTER" ] || bail "dovecot wrote no master.pid"
 	tap_track_pid "$DC_MASTER"
 	_i=0
-	while ! python3 -c "import socket,sys; socket.create_connection(('$DC_LISTEN' if ':' not in '$DC_LISTEN' else '127.0.0.1', $DC_IMAP), 1)" 2>/dev/null &&
+	while ! ${NETNS_EXEC:-} python3 -c "import socket,sys; socket.create_connection(('$DC_LISTEN' if ':' not in '$DC_LISTEN' else '127.0.0.1', $DC_IMAP), 1)" 2>/dev/null &&
 		[ $_i -lt 100 ]; do
 		sleep 0.1; _i=$((_i + 1))
 	done
@@ -134,5 +135,5 @@ dovecot_stop() {
 dovecot_log() { cat "$DC/dovecot.log" 2>/dev/null; }
 
 # imap_login SRC USER PASS [opts]; pop3_login SRC USER PASS [opts]
-imap_login() { _s=$1; shift; python3 "$MAILCLIENT" imap 127.0.0.1 "$DC_IMAP" "$_s" "$@"; }
-pop3_login() { _s=$1; shift; python3 "$MAILCLIENT" pop3 127.0.0.1 "$DC_POP3" "$_s" "$@"; }
+imap_login() { _s=$1; shift; ${NETNS_EXEC:-} python3 "$MAILCLIENT" imap 127.0.0.1 "$DC_IMAP" "$_s" "$@"; }
+pop3_login() { _s=$1; shift; ${NETNS_EXEC:-} python3 "$MAILCLIENT" pop3 127.0.0.1 "$DC_POP3" "$_s" "$@"; }

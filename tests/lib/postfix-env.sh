@@ -6,7 +6,9 @@
 #   postfix_setup MAPSPEC   e.g. cdb:$T/maps/relay; writes $PF/main.cf
 #   postfix_start / postfix_stop
 #   rcpt SRC [RCPT]         prints the RCPT reply code (250, 554, 451...)
-#   Variables: PF (config dir), PF_PORT, PF_MASTER (pid).
+#   Variables: PF (config dir), PF_PORT, PF_MASTER (pid). Optional:
+#   PF_LISTEN/PF_LISTEN_MASTER/PF_CONNECT (addresses), PF_PROTOCOLS,
+#   NETNS_EXEC (run inside a network namespace).
 
 postfix_setup() {
 	command -v postfix >/dev/null || skip_all "postfix is not installed"
@@ -29,7 +31,7 @@ local_recipient_maps =
 alias_maps =
 alias_database =
 relay_domains =
-inet_interfaces = 127.0.0.1
+inet_interfaces = ${PF_LISTEN:-127.0.0.1}
 inet_protocols = ${PF_PROTOCOLS:-ipv4}
 mynetworks = 127.0.0.1/32
 smtpd_peername_lookup = no
@@ -47,7 +49,7 @@ biff = no
 smtputf8_enable = no
 CF
 	cat > "$PF/master.cf" <<CF
-127.0.0.1:$PF_PORT inet n - n - - smtpd
+${PF_LISTEN_MASTER:-127.0.0.1}:$PF_PORT inet n - n - - smtpd
 pickup    unix  n - n 60 1 pickup
 cleanup   unix  n - n -  0 cleanup
 qmgr      unix  n - n 300 1 qmgr
@@ -69,7 +71,7 @@ CF
 }
 
 postfix_start() {
-	script -qc "postfix -c '$PF' start" /dev/null > "$PF/start.out" 2>&1
+	${NETNS_EXEC:-} script -qc "postfix -c '$PF' start" /dev/null > "$PF/start.out" 2>&1
 	_i=0
 	while [ ! -s "$PF/spool/pid/master.pid" ] && [ $_i -lt 100 ]; do
 		sleep 0.1; _i=$((_i + 1))
@@ -79,7 +81,7 @@ postfix_start() {
 	tap_track_pid "$PF_MASTER"
 	tap_on_exit "script -qc \"postfix -c '$PF' stop\" /dev/null >/dev/null 2>&1"
 	_i=0
-	while ! python3 -c "import socket; socket.create_connection(('127.0.0.1', $PF_PORT), 1)" 2>/dev/null &&
+	while ! ${NETNS_EXEC:-} python3 -c "import socket; socket.create_connection(('${PF_CONNECT:-127.0.0.1}', $PF_PORT), 1)" 2>/dev/null &&
 		[ $_i -lt 100 ]; do
 		sleep 0.1; _i=$((_i + 1))
 	done
@@ -98,6 +100,6 @@ postfix_stop() {
 
 # rcpt SRC [RCPT]: the RCPT TO reply code for a relay attempt from SRC
 rcpt() {
-	python3 "$top_srcdir/tests/lib/mailclient.py" smtp-rcpt 127.0.0.1 \
+	${NETNS_EXEC:-} python3 "$top_srcdir/tests/lib/mailclient.py" smtp-rcpt "${PF_CONNECT:-127.0.0.1}" \
 		"$PF_PORT" "$1" "${2:-someone@example.net}"
 }
