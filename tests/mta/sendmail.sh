@@ -16,6 +16,7 @@ TB=$T/table
 # mc TAG: a test .mc using the HACK, the map at $T/popauth-TAG
 mc() {
 	mkdir -p "$T/mqueue"
+	printf 'hosts files\naliases files\n' > "$T/service.switch"
 	cat <<MC
 divert(0)dnl
 VERSIONID(\`relaytab test')dnl
@@ -27,6 +28,8 @@ define(\`ALIAS_FILE', \`$T/aliases')dnl
 define(\`confPID_FILE', \`$T/sendmail.pid')dnl
 define(\`confCW_FILE', \`-o $T/local-host-names')dnl
 define(\`confDONT_PROBE_INTERFACES', \`True')dnl
+define(\`confSERVICE_SWITCH_FILE', \`$T/service.switch')dnl
+define(\`confBIND_OPTS', \`-DNSRCH -DEFNAMES')dnl
 define(\`confDONT_BLAME_SENDMAIL', \`MapInUnsafeDirPath')dnl
 FEATURE(\`no_default_msa')dnl
 FEATURE(\`nocanonify')dnl
@@ -38,10 +41,17 @@ MAILER(\`smtp')dnl
 MC
 }
 
+# sm_run CMD...: run a Sendmail program with a fully qualified host name
+# (in a UTS namespace of its own): on an unqualified one ("vm") Sendmail
+# sleeps a minute "for retry" at every start.
+sm_run() {
+	timeout 60 unshare -u sh -c 'hostname mail.relaytab.test && exec "$@"' sm "$@"
+}
+
 # relays CF ADDR: "yes" if Local_check_rcpt accepts a relay from ADDR
 relays() {
 	printf '.D{client_addr}%s\nLocal_check_rcpt <someone@example.net>\n' "$2" |
-		"$SM_BIN/sendmail" -C "$1" -bt 2>&1 > "$T/bt.out"
+		sm_run "$SM_BIN/sendmail" -C "$1" -bt 2>&1 > "$T/bt.out"
 	if grep -q 'Local_check_rcpt returns: \$# OK' "$T/bt.out"; then echo yes; else echo no; fi
 }
 
@@ -61,6 +71,6 @@ done
 "$RELAYTAB" --table "$TB" del 127.0.0.2
 "$RELAYTAB" --table "$TB" compile --config /dev/null --sendmail-hash "$T/popauth-notag"
 is "$(relays "$T/notag.cf" 127.0.0.2)" no "after relaytab del and a compile, 127.0.0.2 may not relay"
-is "$("$SM_BIN/makemap" -C "$T/notag.cf" -u hash "$T/popauth-notag" 2>/dev/null | tr '\t' ' ' | sort | tr '\n' ';')" \
+is "$(sm_run "$SM_BIN/makemap" -C "$T/notag.cf" -u hash "$T/popauth-notag" 2>/dev/null | tr '\t' ' ' | sort | tr '\n' ';')" \
 	"ipv6:2001:db8:0:0:0:0:0:5 OK;" "makemap -u reads the map relaytab wrote"
 tap_done
