@@ -114,7 +114,7 @@ static void relaytab_record(struct relaytab_user *ruser, int flags)
 	if (t == NULL)
 		return;
 	r = rt_table_upsert(t, &ruser->ip, user->username, ruser->service,
-			    (uint32_t)time(NULL), flags);
+			    rt_time_stamp(), flags);
 	rt_addr_format(&ruser->ip, ip);
 	if (r < 0) {
 		relaytab_error(user, RELAYTAB_PROBLEM_WRITE,

@@ -114,6 +114,13 @@ uint32_t cli_now(void)
 	return (uint32_t)time(NULL);
 }
 
+uint32_t cli_stamp(void)
+{
+	const char *env = getenv("RELAYTAB_NOW");
+
+	return env != NULL && *env != '\0' ? cli_now() : rt_time_stamp();
+}
+
 const char *cli_iso_time(uint32_t t, char buf[32])
 {
 	time_t tt = (time_t)t;

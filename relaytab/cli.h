@@ -53,6 +53,8 @@ bool cli_parse_addr(const char *text, struct rt_addr *addr_r);
 /* Now, in unix seconds. The environment variable RELAYTAB_NOW (unix
  * seconds) overrides the clock: a testing aid. */
 uint32_t cli_now(void);
+/* The time to record for a login: $RELAYTAB_NOW, else rt_time_stamp(). */
+uint32_t cli_stamp(void);
 
 /* Format unix time as ISO 8601 UTC ("2026-11-24T15:40:55Z"). */
 const char *cli_iso_time(uint32_t t, char buf[32]);
@@ -75,6 +77,7 @@ int cmd_list(const struct cli_global *g, int argc, char **argv);
 int cmd_stats(const struct cli_global *g, int argc, char **argv);
 int cmd_compile(const struct cli_global *g, int argc, char **argv);
 int cmd_watch(const struct cli_global *g, int argc, char **argv);
+int cmd_serve(const struct cli_global *g, int argc, char **argv);
 
 struct rt_compile_conf;
 /* Parse the compiler options of compile/watch (argv as given to the

@@ -39,7 +39,7 @@ int cmd_add(const struct cli_global *g, int argc, char **argv)
 		return EX_USAGE;
 	if ((status = cli_open_table(g, RT_OPEN_RDWR, &t)) != 0)
 		return status;
-	r = rt_table_upsert(t, &ip, user, svc, cli_now(), RT_UPSERT_LOGIN);
+	r = rt_table_upsert(t, &ip, user, svc, cli_stamp(), RT_UPSERT_LOGIN);
 	if (r < 0) {
 		int e = errno;
 

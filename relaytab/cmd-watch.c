@@ -55,7 +55,8 @@ static long watch_ms_until(uint32_t when)
 	long long ms;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	ms = ((long long)when - now.tv_sec) * 1000 - now.tv_nsec / 1000000;
+	/* + 1: wake just after the second turns, never just before it */
+	ms = ((long long)when - now.tv_sec) * 1000 - now.tv_nsec / 1000000 + 1;
 	if (ms < 0)
 		return 0;
 	return ms > WATCH_MAX_SLEEP_MS ? WATCH_MAX_SLEEP_MS : (long)ms;

@@ -79,6 +79,8 @@ int rt_compile_conf_set(struct rt_compile_conf *c, const char *key,
 {
 	char *end;
 
+	if (strncmp(key, "serve-", 6) == 0)
+		return 0;	/* relaytab serve's own settings (serve.h) */
 	if (*value == '\0' && strcmp(key, "exclude") != 0 &&
 	    strcmp(key, "sendmail-tag") != 0)
 		return rt_err_fail(err, EINVAL, "%s needs a value", key);
@@ -138,8 +140,20 @@ static char *conf_trim(char *s)
 	return s;
 }
 
+static int conf_set_compile(void *context, const char *key, const char *value,
+			    struct rt_err *err)
+{
+	return rt_compile_conf_set(context, key, value, err);
+}
+
 int rt_compile_conf_load(struct rt_compile_conf *c, const char *path,
 			 bool must_exist, struct rt_err *err)
+{
+	return rt_conf_file_load(path, must_exist, conf_set_compile, c, err);
+}
+
+int rt_conf_file_load(const char *path, bool must_exist, rt_conf_set_fn *set,
+		      void *context, struct rt_err *err)
 {
 	FILE *f = fopen(path, "re");
 	char line[1024];
@@ -172,7 +186,7 @@ int rt_compile_conf_load(struct rt_compile_conf *c, const char *path,
 		*eq = '\0';
 		key = conf_trim(p);
 		value = conf_trim(eq + 1);
-		if (rt_compile_conf_set(c, key, value, &lerr) != 0) {
+		if (set(context, key, value, &lerr) != 0) {
 			fclose(f);
 			return rt_err_fail(err, EINVAL, "%s:%d: %s", path, lineno, lerr.msg);
 		}

@@ -45,7 +45,7 @@ int rt_liveset_build(struct rt_table *t, uint32_t now, uint32_t grace,
 		     const struct rt_netlist *exclude, struct rt_liveset *ls,
 		     struct rt_err *err)
 {
-	struct liveset_ctx ctx = { ls, now > grace ? now - grace : 0, exclude };
+	struct liveset_ctx ctx = { ls, now >= grace ? now - grace + 1 : 0, exclude };
 	int r;
 
 	memset(ls, 0, sizeof(*ls));
@@ -71,7 +71,7 @@ int rt_liveset_build(struct rt_table *t, uint32_t now, uint32_t grace,
 	ls->n = out;
 	ls->next_expiry = 0;
 	for (size_t i = 0; i < ls->n; i++) {
-		uint64_t e = (uint64_t)ls->v[i].last_seen + grace + 1;
+		uint64_t e = (uint64_t)ls->v[i].last_seen + grace;
 		uint32_t e32 = e > UINT32_MAX ? UINT32_MAX : (uint32_t)e;
 
 		if (ls->next_expiry == 0 || e32 < ls->next_expiry)

@@ -44,6 +44,15 @@ static const struct cli_command cli_commands[] = {
 	  COMPILE_USAGE "\n"
 	  "  rewrites within 100 ms of a change, expires to the second;\n"
 	  "  SIGHUP re-reads the configuration, SIGTERM exits" },
+	{ "serve", cmd_serve, "answer Postfix/Sendmail socketmap lookups live (daemon)",
+	  "[--config FILE] [--grace DURATION] [--exclude CIDR,...] [--ipv6-prefix N]\n"
+	  "  [--socket PATH] [--socket-mode OCTAL] [--socket-group NAME]\n"
+	  "  [--listen HOST:PORT] [--names NAME,...] [--value TEXT]\n"
+	  "  [--max-connections N] [--idle-timeout SECONDS] [-v]\n"
+	  "  Socket default /run/relaytab/socketmap (mode 0660), map names\n"
+	  "  \"relay,relaytab\", value \"OK\". In /etc/relaytab.conf the options\n"
+	  "  are serve-socket, serve-listen, ... (grace, exclude, ipv6-prefix and\n"
+	  "  table are shared with compile). SIGHUP re-reads, SIGTERM drains and exits." },
 	{ "help", cmd_help, "describe a command", "[COMMAND]" },
 };
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <time.h>
 #include <urcu/arch.h>
 #include <urcu/futex.h>
 #include <urcu/system.h>
@@ -196,7 +197,21 @@ void rt_rec_to_record(const struct rt_rec *r, struct rt_record *out)
 
 bool rt_record_live(const struct rt_record *rec, uint32_t now, uint32_t grace)
 {
-	return (uint64_t)rec->last_seen + grace >= now;
+	return (uint64_t)rec->last_seen + grace > now;
+}
+
+uint32_t rt_time_stamp(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return (uint32_t)time(NULL);
+	return (uint32_t)(ts.tv_sec + (ts.tv_nsec >= 500000000L));
+}
+
+uint64_t rt_table_counter(struct rt_table *t, enum rt_counter c)
+{
+	return c < RT_CNT_COUNT ? uatomic_read(&t->hdr->st[c]) : 0;
 }
 
 uint32_t rt_table_grace(struct rt_table *t)

@@ -155,8 +155,15 @@ int rt_table_upsert(struct rt_table *table, const struct rt_addr *ip,
 int rt_table_lookup(struct rt_table *table, const struct rt_addr *ip,
 		    struct rt_record *rec_r);
 
-/* True if rec was seen within grace seconds before now. */
+/* True if rec is live at now: now < last_seen + grace. now is the whole
+ * second of the wall clock (time(NULL)), so a record expires at the instant
+ * last_seen + grace. */
 bool rt_record_live(const struct rt_record *rec, uint32_t now, uint32_t grace);
+
+/* The time to store as first_seen/last_seen: the wall clock rounded to the
+ * nearest second (not truncated), so a record lives its grace to within
+ * +-0.5 s of the real login instead of up to 1 s too long. */
+uint32_t rt_time_stamp(void);
 
 /* Remove every record of ip. Returns the number removed (0 if none), or -1.
  * Sets the change flag when it removes something. */
@@ -216,6 +223,10 @@ enum rt_counter {
 	RT_CNT_COUNT
 };
 const char *rt_counter_name(enum rt_counter c);
+/* One counter's current value, without a scan (lock-free, read-only is
+ * fine). RT_CNT_INSERT grows with every new IP: a reader caching something
+ * derived from the set of IPs rebuilds it when this moves. */
+uint64_t rt_table_counter(struct rt_table *table, enum rt_counter c);
 
 struct rt_stats {
 	unsigned version_major, version_minor;

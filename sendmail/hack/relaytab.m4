@@ -18,16 +18,27 @@ dnl # are looked up as "IPv6:x:x:x:x:x:x:x:x"; hash maps fold keys to lowercase,
 dnl # as relaytab writes them. Like popauth.m4, this HACK defines
 dnl # Local_check_rcpt and Local_check_relay: merge by hand if your .mc has its own.
 dnl #
+dnl # Live lookups instead of a map file: with "relaytab serve" running,
+dnl #   define (RELAYTAB_SOCKET, local:/run/relaytab/socketmap)
+dnl # (or inet:PORT@127.0.0.1) makes this a socket map asking serve directly;
+dnl # RELAYTAB_MAP and RELAYTAB_TAG are then unused. A failed lookup (serve
+dnl # down, table unreadable) grants nothing.
+dnl #
 ifdef(`RELAYTAB_MAP', `', `define(`RELAYTAB_MAP', `/var/lib/relaytab/popauth')')
 ifdef(`RELAYTAB_TAG', `', `define(`RELAYTAB_TAG', `')')
 LOCAL_CONFIG
 # relaytab: recent IMAP/POP3 logins (see relaytab(8))
-Krelaytab hash -a<OK> RELAYTAB_MAP
+ifdef(`RELAYTAB_SOCKET',
+`Krelaytab socket -a<OK> -T<TMPF> RELAYTAB_SOCKET',
+`Krelaytab hash -a<OK> -T<TMPF> RELAYTAB_MAP')
 LOCAL_RULESETS
 dnl # Relaytab_ok: YES if ${client_addr} logged in within the grace
 SRelaytab_ok
-R$*		$: $(relaytab RELAYTAB_TAG`'$&{client_addr} $: <?> $)
+ifdef(`RELAYTAB_SOCKET',
+`R$*		$: $(relaytab $&{client_addr} $: <?> $)',
+`R$*		$: $(relaytab RELAYTAB_TAG`'$&{client_addr} $: <?> $)')
 R<?>		$@ NO
+R$* <TMPF>	$@ NO
 R$*		$@ YES
 
 SLocal_check_rcpt

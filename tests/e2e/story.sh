@@ -8,20 +8,8 @@
 . "$top_srcdir/tests/lib/dovecot-env.sh"
 . "$top_srcdir/tests/lib/postfix-env.sh"
 
-now_ms() { date +%s%3N; }
 say() { printf '# [%s] %s\n' "$(date +%H:%M:%S.%3N)" "$*"; }
 RT() { "$RELAYTAB" --table "$DC_TABLE" "$@"; }
-# poll_rcpt SRC CODE: poll (20 ms) until RCPT from SRC answers CODE, at most
-# 10 s; prints the elapsed ms, or "timeout"
-poll_rcpt() {
-	_s=$(now_ms); _i=0
-	while [ $_i -lt 500 ]; do
-		[ "$(rcpt "$1")" = "$2" ] && { echo $(( $(now_ms) - _s )); return 0; }
-		sleep 0.02; _i=$((_i + 1))
-	done
-	echo timeout
-	return 1
-}
 
 M=$T/maps
 mkdir -p "$M"

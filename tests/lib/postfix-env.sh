@@ -6,6 +6,8 @@
 #   postfix_setup MAPSPEC   e.g. cdb:$T/maps/relay; writes $PF/main.cf
 #   postfix_start / postfix_stop
 #   rcpt SRC [RCPT]         prints the RCPT reply code (250, 554, 451...)
+#   poll_rcpt SRC CODE      polls rcpt until it answers CODE (at most 10 s)
+#   now_ms                  the wall clock in milliseconds
 #   Variables: PF (config dir), PF_PORT, PF_MASTER (pid). Optional:
 #   PF_LISTEN/PF_LISTEN_MASTER/PF_CONNECT (addresses), PF_PROTOCOLS,
 #   NETNS_EXEC (run inside a network namespace).
@@ -102,4 +104,18 @@ postfix_stop() {
 rcpt() {
 	${NETNS_EXEC:-} python3 "$top_srcdir/tests/lib/mailclient.py" smtp-rcpt "${PF_CONNECT:-127.0.0.1}" \
 		"$PF_PORT" "$1" "${2:-someone@example.net}"
+}
+
+now_ms() { date +%s%3N; }
+
+# poll_rcpt SRC CODE: poll (20 ms) until RCPT from SRC answers CODE, at most
+# 10 s; prints the elapsed ms, or "timeout"
+poll_rcpt() {
+	_s=$(now_ms); _i=0
+	while [ $_i -lt 500 ]; do
+		[ "$(rcpt "$1")" = "$2" ] && { echo $(( $(now_ms) - _s )); return 0; }
+		sleep 0.02; _i=$((_i + 1))
+	done
+	echo timeout
+	return 1
 }

@@ -30,11 +30,12 @@ define(\`confCW_FILE', \`-o $T/local-host-names')dnl
 define(\`confDONT_PROBE_INTERFACES', \`True')dnl
 define(\`confSERVICE_SWITCH_FILE', \`$T/service.switch')dnl
 define(\`confBIND_OPTS', \`-DNSRCH -DEFNAMES')dnl
-define(\`confDONT_BLAME_SENDMAIL', \`MapInUnsafeDirPath')dnl
+define(\`confDONT_BLAME_SENDMAIL', \`MapInUnsafeDirPath,TrustStickyBit')dnl
 FEATURE(\`no_default_msa')dnl
 FEATURE(\`nocanonify')dnl
 define(\`RELAYTAB_MAP', \`$T/popauth-$1')dnl
 define(\`RELAYTAB_TAG', \`$2')dnl
+${3:+define(\`RELAYTAB_SOCKET', \`local:$3')dnl}
 HACK(\`relaytab')dnl
 MAILER(\`local')dnl
 MAILER(\`smtp')dnl
@@ -73,4 +74,29 @@ done
 is "$(relays "$T/notag.cf" 127.0.0.2)" no "after relaytab del and a compile, 127.0.0.2 may not relay"
 is "$(sm_run "$SM_BIN/makemap" -C "$T/notag.cf" -u hash "$T/popauth-notag" 2>/dev/null | tr '\t' ' ' | sort | tr '\n' ';')" \
 	"ipv6:2001:db8:0:0:0:0:0:5 OK;" "makemap -u reads the map relaytab wrote"
+
+# live lookups: the HACK with RELAYTAB_SOCKET asks relaytab serve
+chmod 0711 "$T"
+"$RELAYTAB" --table "$TB" add 127.0.0.2
+"$RELAYTAB" --table "$TB" serve --config /dev/null --socket "$T/socketmap" 2> "$T/serve.log" &
+SERVE=$!
+tap_track_pid $SERVE
+_i=0
+while [ ! -S "$T/socketmap" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+mc socket "" "$T/socketmap" > "$T/socket.mc"
+sendmail_cf "$T/socket.mc" "$T/socket.cf"
+ok "socket: the cf declares a socket map" grep -q "^Krelaytab socket .*local:$T/socketmap" "$T/socket.cf"
+is "$(relays "$T/socket.cf" 127.0.0.2)" yes "socket: 127.0.0.2 (live in the table) may relay, no map file"
+is "$(relays "$T/socket.cf" 127.0.0.3)" no "socket: 127.0.0.3 (not in the table) may not"
+is "$(relays "$T/socket.cf" IPv6:2001:db8:0:0:0:0:0:5)" yes "socket: IPv6:2001:db8:0:0:0:0:0:5 may relay"
+is "$(relays "$T/socket.cf" IPv6:2001:db8:0:0:0:0:0:6)" no "socket: IPv6:2001:db8:0:0:0:0:0:6 may not"
+"$RELAYTAB" --table "$TB" del 127.0.0.2
+is "$(relays "$T/socket.cf" 127.0.0.2)" no "socket: right after relaytab del, 127.0.0.2 may not (no compile)"
+"$RELAYTAB" --table "$TB" add 127.0.0.2
+mv "$TB" "$TB.away"
+sleep 0.3
+is "$(relays "$T/socket.cf" 127.0.0.2)" no "socket: with the table gone (serve answers TEMP) nothing relays"
+mv "$TB.away" "$TB"
+kill -TERM $SERVE; wait $SERVE
+is "$(relays "$T/socket.cf" 127.0.0.2)" no "socket: with serve stopped nothing relays"
 tap_done

@@ -1,0 +1,164 @@
+/* lookup.c - live lookups from the table, with the IPv6 prefix index. */
+#include "lookup.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define LOOKUP_REBUILD_MS 1000	/* rebuild at least this often */
+
+struct rt_lookup_pfx {
+	struct rt_addr net;	/* the address with the host bits cleared */
+	struct rt_addr ip;	/* the recorded address */
+};
+
+static uint64_t lookup_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void lookup_mask(struct rt_addr *a, unsigned bits)
+{
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned keep = bits >= 8 * (i + 1) ? 8 : bits > 8 * i ? bits - 8 * i : 0;
+
+		a->b[i] &= (uint8_t)(0xff00u >> keep);
+	}
+}
+
+static int lookup_pfx_cmp(const void *a, const void *b)
+{
+	const struct rt_lookup_pfx *x = a, *y = b;
+
+	return memcmp(x->net.b, y->net.b, sizeof(x->net.b));
+}
+
+void rt_lookup_init(struct rt_lookup *lk, uint32_t grace,
+		    const struct rt_netlist *exclude, unsigned ipv6_prefix)
+{
+	memset(lk, 0, sizeof(*lk));
+	lk->grace = grace;
+	lk->exclude = exclude;
+	lk->ipv6_prefix = ipv6_prefix;
+}
+
+void rt_lookup_reset(struct rt_lookup *lk)
+{
+	lk->n = 0;
+	lk->built_for = NULL;
+}
+
+void rt_lookup_free(struct rt_lookup *lk)
+{
+	free(lk->v);
+	lk->v = NULL;
+	lk->n = lk->cap = 0;
+	lk->built_for = NULL;
+}
+
+static int lookup_collect(const struct rt_record *rec, void *context)
+{
+	struct rt_lookup *lk = context;
+
+	if (rt_addr_is_v4(&rec->ip))
+		return 0;
+	if (lk->n == lk->cap) {
+		size_t cap = lk->cap ? lk->cap * 2 : 256;
+		struct rt_lookup_pfx *v = realloc(lk->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return ENOMEM;
+		lk->v = v;
+		lk->cap = cap;
+	}
+	lk->v[lk->n].ip = rec->ip;
+	lk->v[lk->n].net = rec->ip;
+	lookup_mask(&lk->v[lk->n].net, lk->ipv6_prefix);
+	lk->n++;
+	return 0;
+}
+
+/* Bring the index up to date: every IPv6 address in the table, by prefix.
+ * Expired records are kept (a login refreshes one without an insert). */
+static int lookup_index(struct rt_lookup *lk, struct rt_table *t)
+{
+	uint64_t inserts = rt_table_counter(t, RT_CNT_INSERT);
+	uint64_t ms = lookup_ms();
+	int r;
+
+	if (lk->built_for == t && lk->built_bits == lk->ipv6_prefix &&
+	    lk->built_inserts == inserts && ms - lk->built_ms < LOOKUP_REBUILD_MS)
+		return 0;
+	lk->n = 0;
+	lk->built_for = NULL;
+	r = rt_table_scan(t, 0, lookup_collect, lk, NULL);
+	if (r != 0) {
+		if (r > 0)
+			errno = r;
+		return -1;
+	}
+	qsort(lk->v, lk->n, sizeof(*lk->v), lookup_pfx_cmp);
+	lk->built_for = t;
+	lk->built_bits = lk->ipv6_prefix;
+	lk->built_inserts = inserts;
+	lk->built_ms = ms;
+	lk->rebuilds++;
+	return 0;
+}
+
+static int lookup_exact(struct rt_lookup *lk, struct rt_table *t,
+			const struct rt_addr *ip, uint32_t now,
+			struct rt_record *rec_r)
+{
+	struct rt_record rec;
+	int r = rt_table_lookup(t, ip, &rec);
+
+	if (r <= 0)
+		return r;
+	if (!rt_record_live(&rec, now, lk->grace))
+		return 0;
+	if (rec_r != NULL)
+		*rec_r = rec;
+	return 1;
+}
+
+int rt_lookup_live(struct rt_lookup *lk, struct rt_table *t,
+		   const struct rt_addr *ip, uint32_t now,
+		   struct rt_record *rec_r)
+{
+	struct rt_lookup_pfx key;
+	size_t lo, hi;
+	int r;
+
+	if (rt_netlist_match(lk->exclude, ip))
+		return 0;
+	if ((r = lookup_exact(lk, t, ip, now, rec_r)) != 0)
+		return r;
+	if (lk->ipv6_prefix == 0 || rt_addr_is_v4(ip))
+		return 0;
+	if (lookup_index(lk, t) != 0)
+		return -1;
+	key.net = *ip;
+	lookup_mask(&key.net, lk->ipv6_prefix);
+	lo = 0;
+	hi = lk->n;
+	while (lo < hi) {	/* the first entry >= key */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (lookup_pfx_cmp(&lk->v[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < lk->n && lookup_pfx_cmp(&lk->v[lo], &key) == 0; lo++) {
+		if (rt_netlist_match(lk->exclude, &lk->v[lo].ip))
+			continue;
+		if ((r = lookup_exact(lk, t, &lk->v[lo].ip, now, rec_r)) != 0)
+			return r;
+	}
+	return 0;
+}

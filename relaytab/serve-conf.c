@@ -1,0 +1,130 @@
+/* serve-conf.c - relaytab serve's settings: the serve-* keys of
+ * /etc/relaytab.conf (and their command-line forms) plus the settings it
+ * shares with the compiler. */
+#include "serve.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rt_serve_conf_init(struct rt_serve_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	rt_compile_conf_init(&c->base);
+	c->socket_mode = 0660;
+	c->max_conns = 1000;
+	c->idle_timeout = 600;
+}
+
+void rt_serve_conf_free(struct rt_serve_conf *c)
+{
+	rt_compile_conf_free(&c->base);
+	free(c->socket_path);
+	free(c->socket_group);
+	free(c->listen);
+	free(c->names);
+	free(c->value);
+	memset(c, 0, sizeof(*c));
+}
+
+static int serve_replace(char **slot, const char *value, struct rt_err *err)
+{
+	char *copy = strdup(value);
+
+	if (copy == NULL)
+		return rt_err_fail(err, ENOMEM, "out of memory");
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
+static int serve_uint(const char *key, const char *value, unsigned min,
+		      unsigned max, unsigned *out, struct rt_err *err)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(value, &end, 10);
+	if (!isdigit((unsigned char)value[0]) || *end != '\0' || errno != 0 ||
+	    n < min || n > max)
+		return rt_err_fail(err, EINVAL, "invalid %s \"%s\" (%u..%u)",
+				   key, value, min, max);
+	*out = (unsigned)n;
+	return 0;
+}
+
+static bool serve_printable(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return false;
+	}
+	return true;
+}
+
+int rt_serve_conf_set(void *conf, const char *key, const char *value,
+		      struct rt_err *err)
+{
+	struct rt_serve_conf *c = conf;
+	char *end;
+
+	if (strcmp(key, "serve-socket") == 0)
+		return serve_replace(&c->socket_path, value, err);
+	if (strcmp(key, "serve-socket-mode") == 0) {
+		unsigned long m = strtoul(value, &end, 8);
+
+		if (*value == '\0' || *end != '\0' || m > 0777)
+			return rt_err_fail(err, EINVAL,
+					   "invalid serve-socket-mode \"%s\" (octal, e.g. 0660)", value);
+		c->socket_mode = (mode_t)m;
+		return 0;
+	}
+	if (strcmp(key, "serve-socket-group") == 0)
+		return serve_replace(&c->socket_group, value, err);
+	if (strcmp(key, "serve-listen") == 0)
+		return serve_replace(&c->listen, value, err);
+	if (strcmp(key, "serve-names") == 0) {
+		if (*value == '\0' || !serve_printable(value))
+			return rt_err_fail(err, EINVAL, "invalid serve-names \"%s\"", value);
+		return serve_replace(&c->names, value, err);
+	}
+	if (strcmp(key, "serve-value") == 0) {
+		if (*value == '\0' || strlen(value) > 64 || !serve_printable(value))
+			return rt_err_fail(err, EINVAL,
+					   "invalid serve-value (1..64 printable characters)");
+		return serve_replace(&c->value, value, err);
+	}
+	if (strcmp(key, "serve-max-connections") == 0)
+		return serve_uint(key, value, 1, 1000000, &c->max_conns, err);
+	if (strcmp(key, "serve-idle-timeout") == 0)
+		return serve_uint(key, value, 1, 86400, &c->idle_timeout, err);
+	if (strncmp(key, "serve-", 6) == 0)
+		return rt_err_fail(err, EINVAL, "unknown setting \"%s\"", key);
+	if (strcmp(key, "postfix-cdb") == 0 || strcmp(key, "postfix-hash") == 0 ||
+	    strcmp(key, "sendmail-hash") == 0 || strcmp(key, "text") == 0 ||
+	    strcmp(key, "mode") == 0 || strcmp(key, "sendmail-tag") == 0)
+		return 0;	/* the compiler's */
+	return rt_compile_conf_set(&c->base, key, value, err);
+}
+
+int rt_serve_conf_finish(struct rt_serve_conf *c, struct rt_err *err)
+{
+	struct rt_err nerr;
+
+	if (c->socket_path == NULL &&
+	    serve_replace(&c->socket_path, RT_SERVE_SOCKET_DEFAULT, err) != 0)
+		return -1;
+	if (c->names == NULL && serve_replace(&c->names, "relay,relaytab", err) != 0)
+		return -1;
+	if (c->value == NULL && serve_replace(&c->value, "OK", err) != 0)
+		return -1;
+	if (*c->socket_path == '\0' && (c->listen == NULL || *c->listen == '\0'))
+		return rt_err_fail(err, EINVAL, "nothing to listen on (serve-socket and serve-listen are both empty)");
+	rt_netlist_free(&c->base.exclude);
+	if (c->base.exclude_text != NULL && *c->base.exclude_text != '\0' &&
+	    rt_netlist_parse(c->base.exclude_text, &c->base.exclude, &nerr) != 0)
+		return rt_err_fail(err, EINVAL, "exclude: %s", nerr.msg);
+	return 0;
+}

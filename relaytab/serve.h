@@ -1,0 +1,44 @@
+/* serve.h - "relaytab serve": its settings and its event loop. The
+ * protocol logic is in socketmap.h and lookup.h (library); this is the
+ * daemon around them (sockets, epoll, signals), part of the command. */
+#ifndef RELAYTAB_SERVE_H
+#define RELAYTAB_SERVE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "compile.h"
+
+#define RT_SERVE_SOCKET_DEFAULT "/run/relaytab/socketmap"
+
+struct rt_serve_conf {
+	/* the settings shared with the compiler: table, grace, exclude,
+	   ipv6-prefix (outputs, mode and sendmail-tag are ignored) */
+	struct rt_compile_conf base;
+	char *socket_path;	/* serve-socket; "" = no unix socket */
+	mode_t socket_mode;	/* serve-socket-mode, default 0660 */
+	char *socket_group;	/* serve-socket-group, NULL = the process's */
+	char *listen;		/* serve-listen "HOST:PORT", NULL = none */
+	char *names;		/* serve-names, default "relay,relaytab" */
+	char *value;		/* serve-value, default "OK" */
+	unsigned max_conns;	/* serve-max-connections, default 1000 */
+	unsigned idle_timeout;	/* serve-idle-timeout seconds, default 600 */
+};
+
+void rt_serve_conf_init(struct rt_serve_conf *c);
+void rt_serve_conf_free(struct rt_serve_conf *c);
+/* Set one setting: serve-* keys and the shared ones (as in
+ * rt_compile_conf_set()); the compiler's outputs are ignored. */
+int rt_serve_conf_set(void *conf, const char *key, const char *value,
+		      struct rt_err *err);
+/* Parse the exclude list, check the whole. */
+int rt_serve_conf_finish(struct rt_serve_conf *c, struct rt_err *err);
+
+/* Run the server until SIGTERM/SIGINT. reload(context, conf_r) is called
+ * on SIGHUP to read the settings again (0 = use *conf_r). verbose: 0 quiet,
+ * 1 connections and errors, 2 every request. Returns a sysexits code. */
+typedef int rt_serve_reload_fn(void *context, struct rt_serve_conf *conf_r);
+int rt_serve_run(const char *table_path, struct rt_serve_conf *conf,
+		 int verbose, rt_serve_reload_fn *reload, void *context);
+
+#endif

@@ -1,0 +1,33 @@
+# relaytab/serve.mk - live lookups: the socketmap protocol and lookup logic
+# (library, unit-tested) and "relaytab serve" (the daemon around them).
+RELAYTAB_COMPILER_SOURCES += relaytab/netstring.c relaytab/netstring.h \
+	relaytab/lookup.c relaytab/lookup.h relaytab/socketmap.c relaytab/socketmap.h
+relaytab_relaytab_SOURCES += relaytab/cmd-serve.c relaytab/serve.h \
+	relaytab/serve-conf.c relaytab/serve-loop.c
+
+TESTS += tests/serve/serve.sh
+EXTRA_DIST += tests/serve/serve.sh tests/serve/smclient.py
+
+check_PROGRAMS += tests/serve/test-socketmap tests/fuzz/fuzz_socketmap
+TESTS += tests/serve/test-socketmap tests/serve/fuzz-socketmap.sh
+dist_noinst_SCRIPTS += tests/serve/fuzz-socketmap.sh
+EXTRA_DIST += tests/fuzz/socketmap.in
+tests_serve_test_socketmap_SOURCES = tests/serve/test-socketmap.c
+tests_serve_test_socketmap_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS) $(URCU_CFLAGS) -I$(top_srcdir)/tests
+tests_serve_test_socketmap_LDFLAGS = $(SAN_LDFLAGS)
+tests_serve_test_socketmap_LDADD = $(RELAYTAB_SAN_LIBS) tests/libtap.la
+
+tests_fuzz_fuzz_socketmap_SOURCES = tests/fuzz/fuzz_socketmap.c tests/fuzz/fuzz-replay.c
+tests_fuzz_fuzz_socketmap_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS) $(URCU_CFLAGS)
+tests_fuzz_fuzz_socketmap_LDFLAGS = $(SAN_LDFLAGS)
+tests_fuzz_fuzz_socketmap_LDADD = $(RELAYTAB_SAN_LIBS)
+
+if LIBFUZZER
+noinst_PROGRAMS += tests/fuzz/fuzz_socketmap_libfuzzer
+tests_fuzz_fuzz_socketmap_libfuzzer_SOURCES = tests/fuzz/fuzz_socketmap.c \
+	$(RELAYTAB_LIB_SOURCES) $(RELAYTAB_COMPILER_SOURCES)
+tests_fuzz_fuzz_socketmap_libfuzzer_CFLAGS = $(AM_CFLAGS) $(URCU_CFLAGS) $(CDB_CFLAGS) \
+	-fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_socketmap_libfuzzer_LDFLAGS = -fsanitize=fuzzer,address,undefined
+tests_fuzz_fuzz_socketmap_libfuzzer_LDADD = $(CDB_LIBS) $(DB_LIBS) $(URCU_LIBS)
+endif

@@ -1,0 +1,98 @@
+#!/bin/sh
+# serve.sh - relaytab serve against a real Postfix (socketmap:) and a real
+# Dovecot: relay is granted on the very next connection after an add or an
+# IMAP login, with no compile; denied again right after the grace and after
+# a del; a missing table gives 4xx, never 250; Postfix never restarts smtpd;
+# garbage and many connections don't disturb it; SIGHUP keeps connections.
+. "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/dovecot-env.sh"
+. "$top_srcdir/tests/lib/postfix-env.sh"
+
+SMCLIENT=$top_srcdir/tests/serve/smclient.py
+RT() { "$RELAYTAB" --table "$DC_TABLE" "$@"; }
+
+chmod 0711 "$T"
+mkdir -p "$T/sm"
+chmod 0755 "$T/sm"
+SOCK=$T/sm/socketmap
+dovecot_setup
+postfix_setup "socketmap:unix:$SOCK:relay"
+RT create --group mail --mode 0660 || bail "relaytab create"
+printf 'grace = 3s\nserve-socket = %s\nserve-socket-group = postfix\n' "$SOCK" > "$T/relaytab.conf"
+"$RELAYTAB" --table "$DC_TABLE" serve --config "$T/relaytab.conf" -v 2> "$T/serve.log" &
+SERVE=$!
+tap_track_pid $SERVE
+_i=0
+while [ ! -S "$SOCK" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+ok "serve creates its socket" [ -S "$SOCK" ]
+is "$(stat -c '%a %G' "$SOCK")" "660 postfix" "the socket has the configured mode and group"
+dovecot_start
+postfix_start
+
+is "$(rcpt 127.0.0.2)" 554 "127.0.0.2 (no login) may not relay"
+RT add 127.0.0.2
+is "$(rcpt 127.0.0.2)" 250 "after relaytab add, the very next connection may relay (no compile)"
+like "$(imap_login 127.0.0.3 alice alicepw)" '^a1 OK' "IMAP login from 127.0.0.3"
+is "$(rcpt 127.0.0.3)" 250 "after the IMAP login, 127.0.0.3 may relay on the next connection"
+is "$(rcpt 127.0.0.4)" 554 "127.0.0.4 still may not"
+
+RT del 127.0.0.2
+is "$(rcpt 127.0.0.2)" 554 "after relaytab del, 127.0.0.2 is denied on the next connection"
+
+RT add 127.0.0.5
+added=$(now_ms)
+ms=$(poll_rcpt 127.0.0.5 554)
+past=$(( $(now_ms) - added - 3000 ))
+printf '# 127.0.0.5 was denied again %s ms past its 3 s grace (one sample; rcpt polling ~20 ms + one SMTP session)\n' "$past"
+[ "$ms" = timeout ] && past=99999
+ok "denied again within the grace + 1 s ($past ms past it)" [ "$past" -le 1000 ]
+
+RT add 127.0.0.3	# the grace is 3 s: keep 127.0.0.3 live for what follows
+is "$(python3 "$SMCLIENT" query "$SOCK" 'relay unknown' 'relay 127.0.0.3' 'relaytab IPv6:0:0:0:0:0:0:0:1' 'nosuch 127.0.0.3')" \
+	"NOTFOUND 
+OK OK
+NOTFOUND 
+PERM unknown map name \"nosuch\"" "socketmap replies: unknown, live, Sendmail IPv6 spelling, unknown map"
+
+mv "$DC_TABLE" "$DC_TABLE.away"
+sleep 0.3
+code=$(rcpt 127.0.0.3)
+like "$code" '^4' "with the table gone, Postfix answers 4xx (got $code), not 250"
+like "$(python3 "$SMCLIENT" query "$SOCK" 'relay 127.0.0.3')" '^TEMP ' "... because serve answers TEMP"
+mv "$DC_TABLE.away" "$DC_TABLE"
+RT add 127.0.0.3
+sleep 0.3
+is "$(rcpt 127.0.0.3)" 250 "with the table back, 127.0.0.3 may relay again"
+
+# a connection survives SIGHUP (the config now also excludes 127.0.0.3)
+RT add 127.0.0.3
+python3 - "$SOCK" "$T/relaytab.conf" $SERVE > "$T/hup.out" 2>&1 <<'PY'
+import os, signal, sys, time
+sys.path.insert(0, os.path.join(os.environ["top_srcdir"], "tests", "serve"))
+import smclient
+s = smclient.connect(sys.argv[1])
+before = smclient.ask(s, "relay 127.0.0.3")
+with open(sys.argv[2], "a") as f:
+    f.write("exclude = 127.0.0.3/32\n")
+os.kill(int(sys.argv[3]), signal.SIGHUP)
+time.sleep(0.5)
+after = smclient.ask(s, "relay 127.0.0.3")
+print(before, "|", after)
+PY
+is "$(cat "$T/hup.out")" "OK OK | NOTFOUND " "SIGHUP re-reads the settings and keeps the connection open"
+
+is "$(python3 "$SMCLIENT" stress "$SOCK" 150 3)" ok "150 connections, a third garbage and a third oversized: every valid request answered"
+ok "serve is still running" kill -0 $SERVE
+is "$(rcpt 127.0.0.4)" 554 "and Postfix still gets correct answers (127.0.0.4 denied)"
+RT add 127.0.0.4
+is "$(rcpt 127.0.0.4)" 250 "(127.0.0.4 allowed right after its add)"
+
+restarts=$(grep -c 'has changed -- restarting' "$PF/maillog" 2>/dev/null || true)
+is "$restarts" 0 "Postfix never restarted smtpd for a map change"
+kill -TERM $SERVE; wait $SERVE
+is $? 0 "serve stops cleanly on SIGTERM"
+ok "and removes its socket" [ ! -e "$SOCK" ]
+like "$(tail -n 1 "$T/serve.log")" 'serve stopped \([0-9]+ requests' "and logs a summary"
+postfix_stop
+dovecot_stop
+tap_done
