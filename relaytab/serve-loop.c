@@ -51,6 +51,7 @@ struct serve_conn {
 	size_t idx;			/* in serve.conns */
 	struct serve_conn *next_dead;	/* freed after the epoll batch */
 	size_t inlen, outlen, outoff;
+	uint32_t events;		/* the epoll events armed */
 	uint64_t last_ms;
 	char in[SERVE_IN_MAX];
 	char out[SERVE_OUT_MAX];
@@ -313,14 +314,32 @@ static void serve_bury(struct serve *s)
 	}
 }
 
+/* Arm the events the connection needs now: reading while the output has
+ * room for another reply, writing while output is pending. */
 static void serve_want(struct serve *s, struct serve_conn *c)
 {
 	struct epoll_event ev = { .data.ptr = c };
 
-	/* stop reading while the output has no room for another reply */
 	ev.events = (SERVE_OUT_MAX - c->outlen >= SERVE_FRAME_MAX ? EPOLLIN : 0) |
 		    (c->outlen > c->outoff ? EPOLLOUT : 0);
-	epoll_ctl(s->ep, EPOLL_CTL_MOD, c->h.fd, &ev);
+	if (ev.events != c->events &&
+	    epoll_ctl(s->ep, EPOLL_CTL_MOD, c->h.fd, &ev) == 0)
+		c->events = ev.events;
+}
+
+/* Write what is pending, as far as the socket takes it. Returns -1 if the
+ * connection failed. */
+static int serve_flush(struct serve_conn *c)
+{
+	while (c->outoff < c->outlen) {
+		ssize_t n = write(c->h.fd, c->out + c->outoff, c->outlen - c->outoff);
+
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		c->outoff += (size_t)n;
+	}
+	c->outoff = c->outlen = 0;
+	return 0;
 }
 
 static void serve_accept(struct serve *s, int lfd)
@@ -344,6 +363,7 @@ static void serve_accept(struct serve *s, int lfd)
 		c->h = (struct serve_handle){ SERVE_CONN, fd };
 		c->idx = s->nconns;
 		c->inlen = c->outlen = c->outoff = 0;
+		c->events = EPOLLIN;
 		c->last_ms = serve_ms();
 		ev.data.ptr = c;
 		if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
@@ -416,27 +436,24 @@ static void serve_read(struct serve *s, struct serve_conn *c)
 		serve_bad(s, c);
 		return;
 	}
+	if (serve_flush(c) != 0) {
+		serve_close(s, c, strerror(errno));
+		return;
+	}
 	serve_want(s, c);
 }
 
 static void serve_write(struct serve *s, struct serve_conn *c)
 {
-	ssize_t n = write(c->h.fd, c->out + c->outoff, c->outlen - c->outoff);
-
-	if (n < 0) {
-		if (errno != EAGAIN && errno != EINTR)
+	/* flush, then answer what waited for room, then flush that too */
+	if (serve_flush(c) != 0 || serve_requests(s, c) != 0 || serve_flush(c) != 0) {
+		if (errno == EINVAL || errno == EMSGSIZE)
+			serve_bad(s, c);
+		else
 			serve_close(s, c, strerror(errno));
 		return;
 	}
-	c->outoff += (size_t)n;
 	c->last_ms = serve_ms();
-	if (c->outoff == c->outlen)
-		c->outoff = c->outlen = 0;
-	/* room again: answer what was waiting */
-	if (serve_requests(s, c) != 0) {
-		serve_bad(s, c);
-		return;
-	}
 	serve_want(s, c);
 }
 

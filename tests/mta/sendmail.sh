@@ -33,9 +33,12 @@ define(\`confBIND_OPTS', \`-DNSRCH -DEFNAMES')dnl
 define(\`confDONT_BLAME_SENDMAIL', \`MapInUnsafeDirPath,TrustStickyBit')dnl
 FEATURE(\`no_default_msa')dnl
 FEATURE(\`nocanonify')dnl
+FEATURE(\`accept_unresolvable_domains')dnl
 define(\`RELAYTAB_MAP', \`$T/popauth-$1')dnl
 define(\`RELAYTAB_TAG', \`$2')dnl
 ${3:+define(\`RELAYTAB_SOCKET', \`local:$3')dnl}
+${4:+DAEMON_OPTIONS(\`Port=$4,Addr=127.0.0.1,Name=MTA')dnl}
+${4:+define(\`confDEF_USER_ID', \`mail:mail')dnl}
 HACK(\`relaytab')dnl
 MAILER(\`local')dnl
 MAILER(\`smtp')dnl
@@ -74,6 +77,32 @@ done
 is "$(relays "$T/notag.cf" 127.0.0.2)" no "after relaytab del and a compile, 127.0.0.2 may not relay"
 is "$(sm_run "$SM_BIN/makemap" -C "$T/notag.cf" -u hash "$T/popauth-notag" 2>/dev/null | tr '\t' ' ' | sort | tr '\n' ';')" \
 	"ipv6:2001:db8:0:0:0:0:0:5 OK;" "makemap -u reads the map relaytab wrote"
+
+# the daemon over real SMTP (hash map): a logged-in address may relay,
+# another may not
+PORT=$(python3 "$top_srcdir/tests/lib/mailclient.py" free-port)
+mc notag "" "" "$PORT" > "$T/daemon.mc"
+sendmail_cf "$T/daemon.mc" "$T/daemon.cf"
+"$RELAYTAB" --table "$TB" add 127.0.0.2
+"$RELAYTAB" --table "$TB" compile --config /dev/null --sendmail-hash "$T/popauth-notag"
+touch "$T/aliases" "$T/local-host-names"
+sm_run "$SM_BIN/makemap" -C "$T/daemon.cf" hash "$T/aliases" < /dev/null 2>/dev/null
+sm_run "$SM_BIN/sendmail" -C "$T/daemon.cf" -bd -q30m > "$T/daemon.out" 2>&1
+_i=0
+while [ ! -s "$T/sendmail.pid" ] && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+SM_PID=$(head -n 1 "$T/sendmail.pid" 2>/dev/null)
+if [ -n "$SM_PID" ]; then
+	tap_track_pid "$SM_PID"
+	_i=0
+	while ! python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null &&
+		[ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+	smtp() { python3 "$top_srcdir/tests/lib/mailclient.py" smtp-rcpt 127.0.0.1 "$PORT" "$1" someone@example.net; }
+	is "$(smtp 127.0.0.2)" 250 "daemon: RCPT to a remote domain from 127.0.0.2 (in the map) is accepted"
+	is "$(smtp 127.0.0.3)" 550 "daemon: from 127.0.0.3 (not in the map) it is refused (550 Relaying denied)"
+	kill "$SM_PID"
+else
+	skip 2 "the Sendmail daemon did not start: $(head -c 200 "$T/daemon.out")"
+fi
 
 # live lookups: the HACK with RELAYTAB_SOCKET asks relaytab serve
 chmod 0711 "$T"

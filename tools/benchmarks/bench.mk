@@ -6,3 +6,7 @@ tools_benchmarks_bench_table_CFLAGS = $(AM_CFLAGS) $(URCU_CFLAGS) -O2
 tools_benchmarks_bench_table_LDADD = $(RELAYTAB_LIBS)
 dist_noinst_SCRIPTS += tools/bench
 dist_noinst_SCRIPTS += tools/benchmarks/bench-login.sh
+noinst_PROGRAMS += tools/benchmarks/bench-serve
+tools_benchmarks_bench_serve_SOURCES = tools/benchmarks/bench-serve.c
+tools_benchmarks_bench_serve_CFLAGS = $(AM_CFLAGS) $(URCU_CFLAGS) $(CDB_CFLAGS) -O2 -pthread
+tools_benchmarks_bench_serve_LDADD = $(RELAYTAB_LIBS) -lpthread
