@@ -87,6 +87,51 @@ is "$(rcpt 127.0.0.4)" 554 "and Postfix still gets correct answers (127.0.0.4 de
 RT add 127.0.0.4
 is "$(rcpt 127.0.0.4)" 250 "(127.0.0.4 allowed right after its add)"
 
+# a connection limit: with --max-connections 3, a 4th connection is closed
+# at once; when one closes, a new one is served again
+"$RELAYTAB" --table "$DC_TABLE" serve --config /dev/null --socket "$T/sm/limited" \
+	--max-connections 3 2> "$T/limited.log" &
+LIMITED=$!
+tap_track_pid $LIMITED
+_i=0
+while [ ! -S "$T/sm/limited" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+is "$(python3 - "$T/sm/limited" <<'PY'
+import os, sys
+sys.path.insert(0, os.path.join(os.environ["top_srcdir"], "tests", "serve"))
+import smclient
+held = [smclient.connect(sys.argv[1]) for _ in range(3)]
+answers = [smclient.ask(s, "relay 127.0.0.4") for s in held]
+extra = smclient.connect(sys.argv[1])
+try:
+    smclient.ask(extra, "relay 127.0.0.4")
+    fourth = "answered"
+except (EOFError, OSError):
+    fourth = "closed"
+held.pop().close()
+import time; time.sleep(0.2)
+again = smclient.connect(sys.argv[1])
+print(answers[0], "|", fourth, "|", smclient.ask(again, "relay 127.0.0.4"))
+PY
+)" "OK OK | closed | OK OK" "connection limit: the 4th of 3 is closed at once, served again after one leaves"
+like "$(cat "$T/limited.log")" 'connection limit \(3\) reached' "... and the limit is logged"
+kill -TERM $LIMITED; wait $LIMITED
+
+# socket activation: the listening socket passed by systemd (LISTEN_FDS)
+if command -v systemd-socket-activate >/dev/null; then
+	systemd-socket-activate -l "$T/sm/activated" "$RELAYTAB" --table "$DC_TABLE" serve \
+		--config /dev/null --socket "$T/sm/unused" 2> "$T/activated.log" &
+	ACT=$!
+	tap_track_pid $ACT
+	_i=0
+	while [ ! -S "$T/sm/activated" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+	is "$(python3 "$SMCLIENT" query "$T/sm/activated" 'relay 127.0.0.4' 'relay 127.0.0.9')" "OK OK
+NOTFOUND " "socket activation: serve answers on the socket systemd passed"
+	ok "... and creates no socket of its own" [ ! -e "$T/sm/unused" ]
+	kill -TERM $ACT; wait $ACT
+else
+	skip 2 "systemd-socket-activate is not installed"
+fi
+
 restarts=$(grep -c 'has changed -- restarting' "$PF/maillog" 2>/dev/null || true)
 is "$restarts" 0 "Postfix never restarted smtpd for a map change"
 kill -TERM $SERVE; wait $SERVE
