@@ -110,9 +110,12 @@ int cmd_serve(const struct cli_global *g, int argc, char **argv)
 	const char *table;
 	int verbose = g->verbose, status;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
+	for (int i = 1; i < argc; i++) {	/* -v, -vv, --verbose */
+		if (strcmp(argv[i], "--verbose") == 0)
 			verbose++;
+		else if (argv[i][0] == '-' && argv[i][1] == 'v' &&
+			 strspn(argv[i] + 1, "v") == strlen(argv[i] + 1))
+			verbose += (int)strlen(argv[i] + 1);
 	}
 	if ((status = serve_setup(&a, &conf, false)) != 0)
 		return status;
