@@ -104,6 +104,18 @@ static struct rt_table *relaytab_get_table(struct mail_user *user,
 	return relaytab_table;
 }
 
+/* The precise clock, as relaytab watch uses: time(NULL) reads the kernel's
+ * coarse clock, which lags up to a tick, so a logout just after a second
+ * boundary could be stamped with the second before and the entry leave the
+ * map up to a tick before logout + grace. */
+static uint32_t relaytab_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint32_t)ts.tv_sec;
+}
+
 static void relaytab_record(struct relaytab_user *ruser, int flags)
 {
 	struct mail_user *user = ruser->user;
@@ -114,7 +126,7 @@ static void relaytab_record(struct relaytab_user *ruser, int flags)
 	if (t == NULL)
 		return;
 	r = rt_table_upsert(t, &ruser->ip, user->username, ruser->service,
-			    (uint32_t)time(NULL), flags);
+			    relaytab_now(), flags);
 	rt_addr_format(&ruser->ip, ip);
 	if (r < 0) {
 		relaytab_error(user, RELAYTAB_PROBLEM_WRITE,
