@@ -15,18 +15,38 @@
 
 #include "compile.h"
 
+/* A change that comes within WATCH_COALESCE_MS of the end of the previous
+ * compile waits for the rest of that time, so that a burst of logins is one
+ * compile (and one map for the MTA to reopen); a change after a quiet spell
+ * is compiled at once. */
 #define WATCH_COALESCE_MS 20
 #define WATCH_MAX_SLEEP_MS 60000
 #define WATCH_RETRY_MS 1000
 
 static volatile sig_atomic_t watch_hup, watch_term;
+/* the open table, for the signal handler (NULL while none is open) */
+static struct rt_table *volatile watch_table;
 
 static void watch_on_signal(int sig)
 {
+	int saved = errno;
+
 	if (sig == SIGHUP)
 		watch_hup = 1;
 	else
 		watch_term = 1;
+	/* A signal that lands while compiling, before the wait begins, would
+	 * not interrupt the wait (up to a minute): raise the change flag so
+	 * that the wait returns at once instead. */
+	if (watch_table != NULL)
+		rt_table_change_notify(watch_table);
+	errno = saved;
+}
+
+static void watch_close(struct rt_table **t)
+{
+	watch_table = NULL;
+	rt_table_close(t);
 }
 
 static void watch_log(void *context, enum rt_log_level level, const char *msg)
@@ -41,6 +61,14 @@ static void watch_log(void *context, enum rt_log_level level, const char *msg)
 		fprintf(stderr, "relaytab: %s\n", msg);
 }
 
+static long watch_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void watch_sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -48,7 +76,7 @@ static void watch_sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Milliseconds from now until the unix second "when" begins. */
+/* Milliseconds from now until the unix second "when" begins (rounded up). */
 static long watch_ms_until(uint32_t when)
 {
 	struct timespec now;
@@ -92,6 +120,7 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 	struct rt_err err;
 	char last_err[RT_ERR_MAX] = "";
 	int status, lock_fd;
+	long compiled_at;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
@@ -133,7 +162,7 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 		if (t != NULL && rt_table_still_current(t) != 1) {
 			fprintf(stderr, "relaytab: table %s was replaced; reopening\n",
 				lg.table_path);
-			rt_table_close(&t);
+			watch_close(&t);
 		}
 		if (t == NULL) {
 			if (rt_table_open(lg.table_path, RT_OPEN_RDWR, &t, &err) != 0) {
@@ -147,12 +176,14 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 			}
 			last_err[0] = '\0';
 			(void)rt_table_set_grace(t, conf.grace);
+			watch_table = t;
 		}
 		rt_table_change_begin(t);
 		r = rt_compile_run(t, &conf, cli_now(), watch_log, &lg, &rep, &err);
+		compiled_at = watch_mono_ms();
 		if (r != 0 && rep.failed == 0) {
 			fprintf(stderr, "relaytab: error: %s\n", err.msg);
-			rt_table_close(&t);
+			watch_close(&t);
 			watch_sleep_ms(WATCH_RETRY_MS);
 			continue;
 		}
@@ -160,11 +191,17 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 			WATCH_MAX_SLEEP_MS;
 		if (rep.failed > 0 && timeout > WATCH_RETRY_MS)
 			timeout = WATCH_RETRY_MS;
-		if (rt_table_change_wait(t, (int)timeout) == 1)
-			watch_sleep_ms(WATCH_COALESCE_MS);
+		if (watch_hup || watch_term)
+			continue;	/* came before the change flag was cleared */
+		if (rt_table_change_wait(t, (int)timeout) == 1) {
+			long quiet = watch_mono_ms() - compiled_at;
+
+			if (quiet < WATCH_COALESCE_MS)
+				watch_sleep_ms(WATCH_COALESCE_MS - quiet);
+		}
 	}
 	fprintf(stderr, "relaytab: watch stopped\n");
-	rt_table_close(&t);
+	watch_close(&t);
 	rt_compile_conf_free(&conf);
 	close(lock_fd);
 	return 0;

@@ -88,6 +88,16 @@ static uint64_t serve_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* The wall clock's second, from CLOCK_REALTIME (time() reads a coarse
+ * clock that can lag a tick behind the one record times come from). */
+static uint32_t serve_wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint32_t)ts.tv_sec;
+}
+
 static int serve_fail(const char *what, const char *arg)
 {
 	fprintf(stderr, "relaytab: error: %s %s: %s\n", what, arg, strerror(errno));
@@ -393,7 +403,7 @@ static int serve_requests(struct serve *s, struct serve_conn *c)
 			break;
 		serve_table(s, serve_ms());
 		rlen = rt_socketmap_answer(&s->sm, s->t, s->why, req, len,
-					   (uint32_t)time(NULL), reply);
+					   serve_wall(), reply);
 		s->requests++;
 		if (rlen >= 3 && memcmp(reply, "OK ", 3) == 0)
 			s->hits++;

@@ -128,6 +128,12 @@ void rt_table_change_begin(struct rt_table *t)
 	cmm_smp_mb();
 }
 
+void rt_table_change_notify(struct rt_table *t)
+{
+	if (t->writable)
+		rt_notify_change(t);
+}
+
 int rt_table_change_wait(struct rt_table *t, int timeout_ms)
 {
 	struct timespec ts = {

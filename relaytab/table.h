@@ -201,6 +201,11 @@ int rt_table_scan(struct rt_table *table, uint32_t expire_before,
  * rt_table_change_begin() is never missed. */
 void rt_table_change_begin(struct rt_table *table);
 int rt_table_change_wait(struct rt_table *table, int timeout_ms);
+/* Raise the change flag and wake the waiters, as an insert does (nothing on
+ * a read-only table). Async-signal-safe - atomics and one futex call - so a
+ * compiler's signal handler can end its own wait: a signal that lands just
+ * before rt_table_change_wait() would otherwise not interrupt it. */
+void rt_table_change_notify(struct rt_table *table);
 
 /* The grace stored in the header: writers prefer evicting records older than
  * it. The compiler stores its configured grace here. */

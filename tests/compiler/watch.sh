@@ -71,6 +71,20 @@ RT del 198.51.100.3
 ms=$(wait_until not has_key 198.51.100.3)
 ok "relaytab del leaves the map within 2 s ($ms ms)" [ "$ms" -lt 2000 ]
 
+# a signal that lands while watch compiles is acted on at once, not at its
+# next wake-up (up to a minute later): SIGHUP right after each of 20 adds
+rereads() { grep -c 're-read the configuration' "$T/watch.log"; }
+more_rereads() { [ "$(rereads)" -gt "$1" ]; }
+max=0; i=0
+while [ $i -lt 20 ]; do
+	n=$(rereads)
+	RT add 198.51.100.$((100 + i)) && kill -HUP $W
+	ms=$(wait_until more_rereads "$n")
+	[ "$ms" -gt "$max" ] && max=$ms
+	i=$((i + 1))
+done
+ok "SIGHUP during a compile is acted on within 1 s, 20 times (max $max ms)" [ "$max" -lt 1000 ]
+
 # SIGHUP re-reads the configuration
 printf 'grace = 1h\npostfix-cdb = %s\n' "$MAP" > "$T/relaytab.conf"
 kill -HUP $W

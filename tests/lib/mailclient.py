@@ -40,19 +40,36 @@ class Lines:
         self.sock.sendall(text.encode() + b"\r\n")
 
 
-def imap(host, port, src, user, password, opts):
+def imap_open(host, port, src, user, password, id_ip=None):
+    """Connect from src and LOGIN; returns (connection, tagged reply line).
+    The session stays open: end it with imap_logout()."""
     c = Lines(connect(host, port, src))
     c.line()
-    if "--id-ip" in opts:
-        ip = opts[opts.index("--id-ip") + 1]
-        c.send('a0 ID ("x-originating-ip" "%s")' % ip)
+    if id_ip is not None:
+        c.send('a0 ID ("x-originating-ip" "%s")' % id_ip)
         while not c.line().startswith("a0 "):
             pass
     c.send('a1 LOGIN "%s" "%s"' % (user, password))
     while True:
         r = c.line()
         if r.startswith("a1 "):
-            break
+            return c, r
+
+
+def imap_logout(c):
+    """LOGOUT and close (a connection the server already closed is fine)."""
+    try:
+        c.send("a3 LOGOUT")
+        while not c.line().startswith("a3 "):
+            pass
+    except (EOFError, OSError):
+        pass
+    c.sock.close()
+
+
+def imap(host, port, src, user, password, opts):
+    id_ip = opts[opts.index("--id-ip") + 1] if "--id-ip" in opts else None
+    c, r = imap_open(host, port, src, user, password, id_ip)
     ok = r.startswith("a1 OK")
     print(r)
     if "--time" in opts:
@@ -64,13 +81,9 @@ def imap(host, port, src, user, password, opts):
             pass
         time.sleep(secs)
     if ok:
-        c.send("a3 LOGOUT")
-        try:
-            while not c.line().startswith("a3 "):
-                pass
-        except EOFError:
-            pass
-    c.sock.close()
+        imap_logout(c)
+    else:
+        c.sock.close()
     return 0 if ok else 1
 
 
@@ -116,7 +129,9 @@ def lmtp(host, port, src, rcpt):
     return 0 if r.startswith("250") else 1
 
 
-def smtp_rcpt(host, port, src, rcpt):
+def rcpt_code(host, port, src, rcpt):
+    """One SMTP session from src up to RCPT TO:<rcpt>; returns the RCPT
+    reply code ("250", "554", ...)."""
     c = Lines(connect(host, port, src))
     r = c.line()
     while r.startswith("220-"):
@@ -128,13 +143,17 @@ def smtp_rcpt(host, port, src, rcpt):
     c.line()
     c.send("RCPT TO:<%s>" % rcpt)
     r = c.line()
-    print(r[:3])
     try:
         c.send("QUIT")
         c.line()
     except (EOFError, OSError):
         pass
     c.sock.close()
+    return r[:3]
+
+
+def smtp_rcpt(host, port, src, rcpt):
+    print(rcpt_code(host, port, src, rcpt))
     return 0
 
 
