@@ -121,9 +121,9 @@ v() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 echo
 echo "summary, all in ms: login -> relay over $LOGINS logins (goal p99 <= 100 ms), of which watch"
 echo "(login OK -> map renamed) and Postfix (-> RCPT 250); expiry overshoot past logout + ${GRACE} s grace over"
-echo "$EXPIRIES entries (goal max <= 1000 ms), and the part after the entry's expiry second (watch + Postfix)"
+echo "$EXPIRIES entries (goal max <= 1000 ms), and the part after last_seen + grace, last_seen being the logout rounded to the second (watch + Postfix)"
 fmt='%-7s | %6s %6s %6s %6s | %9s %11s | %8s %8s | %15s\n'
-printf "$fmt" load p50 p90 p99 max "watch p99" "Postfix p99" "over p50" "over max" "after-second max"
+printf "$fmt" load p50 p90 p99 max "watch p99" "Postfix p99" "over p50" "over max" "after-expiry max"
 printf '%s' "$summary" | while read -r load rest; do
 	printf "$fmt" "$load" \
 		"$(v "$rest" p50)" "$(v "$rest" p90)" "$(v "$rest" p99)" "$(v "$rest" max)" \

@@ -14,7 +14,7 @@ Client addresses are 127.0.(10 + i / 250).(1 + i % 250) for i = FIRST ..
 FIRST + N - 1, so each run of the bench uses every address once. Prints
 the figures, then one "summary ..." line for bench-relay.sh's table. Exits
 non-zero if a step does not behave (login refused, relay open before the
-login, denied before the entry's expiry second, a timeout). RELAY_PROBE_TRACE=1 also
+login, denied before the entry's expiry (last_seen + grace), a timeout). RELAY_PROBE_TRACE=1 also
 prints every try (login) and every entry's times (expiry).
 """
 import ctypes
@@ -32,7 +32,7 @@ import mailclient  # noqa: E402
 HOST = "127.0.0.1"
 RCPT = "x@example.net"
 POLL_S = 0.005      # between tries
-WINDOW_S = 0.1      # expiry: poll from this long before the expiry second
+WINDOW_S = 0.1      # expiry: poll from this long before the entry expires
 
 
 def addr(i):
@@ -193,9 +193,10 @@ def probe_login(imap_port, smtp_port, mapw, first, n):
 
 def probe_expiry(imap_port, smtp_port, mapw, first, n, grace):
     """One entry per second (login + logout at a spread fraction of the
-    second, .02 to .92, so that the plugin's logout refresh lands in the
-    same second), polled from 100 ms before the second in which it
-    expires: denied before that second fails the run."""
+    second, .05 to .95 but never within .1 of the half second, so that the
+    plugin's logout refresh - a few ms before the logout returns - rounds
+    to the same whole second as the logout), polled from 100 ms before the
+    instant it expires: denied before that instant fails the run."""
     entries = []
     start = math.floor(time.time()) + 1
     lock = threading.Lock()
@@ -203,7 +204,10 @@ def probe_expiry(imap_port, smtp_port, mapw, first, n, grace):
 
     def logins():
         for k in range(n):
-            at = start + k + 0.02 + ((k * 0.6180339887) % 1.0) * 0.9
+            f = 0.05 + ((k * 0.6180339887) % 1.0) * 0.9
+            if 0.4 < f < 0.6:
+                f += 0.2
+            at = start + k + f
             time.sleep(max(0.0, at - time.time()))
             src = addr(first + k)
             try:
@@ -217,10 +221,10 @@ def probe_expiry(imap_port, smtp_port, mapw, first, n, grace):
                 errors.append("IMAP login from %s: %s" % (src, r))
                 return
             with lock:
-                # live while last_seen + grace >= now (whole seconds): the
-                # entry expires when second floor(end) + grace + 1 begins
+                # last_seen is the logout rounded to the nearest second;
+                # the entry is live while now < last_seen + grace
                 entries.append({"src": src, "end": end,
-                                 "expiry": math.floor(end) + grace + 1,
+                                 "expiry": math.floor(end + 0.5) + grace,
                                  "open": False, "denied": None, "map": None})
 
     th = threading.Thread(target=logins, daemon=True)
@@ -243,7 +247,7 @@ def probe_expiry(imap_port, smtp_port, mapw, first, n, grace):
             t = time.time()
             if code == "554":
                 if t < e["expiry"]:
-                    fail("%s was denied %.0f ms before its expiry second"
+                    fail("%s was denied %.0f ms before its expiry"
                          " (%.0f ms after logout + grace)" %
                          (e["src"], (e["expiry"] - t) * 1000,
                           (t - e["end"] - grace) * 1000))
@@ -276,10 +280,10 @@ def probe_expiry(imap_port, smtp_port, mapw, first, n, grace):
     postfix = [e["denied"] - e["map"] for e in entries if e["map"] is not None]
     print("expiry overshoot, %d entries, grace %d s (one login + logout each):" % (n, grace))
     dist("logout + grace -> RCPT denied (554) again", past_grace, (50,))
-    dist("  whole-second rounding: logout + grace -> start of the second after"
-         " last_seen + grace", rounding, (50,))
-    dist("  from that second -> RCPT denied", past_second, (50,))
-    dist("    relaytab watch: that second -> map without the entry renamed", watch, (50,))
+    dist("  rounding to whole seconds: logout + grace -> last_seen + grace"
+         " (last_seen rounded)", rounding, (50,))
+    dist("  from last_seen + grace -> RCPT denied", past_second, (50,))
+    dist("    relaytab watch: last_seen + grace -> map without the entry renamed", watch, (50,))
     dist("    Postfix: map renamed -> RCPT denied (incl. <= 5 ms poll)", postfix, (50,))
     print("summary expiry over_p50=%.1f over_max=%.1f second_p50=%.1f second_max=%.1f" % tuple(
         1000 * x for x in (pct(past_grace, 50), pct(past_grace, 100),
