@@ -156,11 +156,15 @@ int main(int argc, char **argv)
 	for (size_t s = 0; s < 3; s++) {
 		t = make_table(path, sizes[s].log2);
 		run_procs(path, 2, 1, sizes[s].n / 2, 0);
-		double t0 = now_s();
+		double t0 = now_s(), t1;
 		struct rt_scan_stats ss;
 		rt_table_scan(t, 0, NULL, NULL, &ss);
-		printf("snapshot scan %8llu live: %8.1f ms\n", (unsigned long long)ss.live,
-		       (now_s() - t0) * 1000);
+		t1 = now_s();
+		rt_table_scan(t, 0, NULL, NULL, &ss);
+		/* the first scan of a fresh mapping pays a page fault per 4 KiB;
+		   watch and serve keep theirs, so they see the second figure */
+		printf("snapshot scan %8llu live: %8.1f ms first (page faults), %.1f ms warm\n",
+		       (unsigned long long)ss.live, (t1 - t0) * 1000, (now_s() - t1) * 1000);
 		compile_ms(t, dir, 2000000100U);
 		rt_table_close(&t);
 	}
