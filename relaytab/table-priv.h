@@ -63,6 +63,12 @@ void rt_count(struct rt_table *t, enum rt_counter c);
 void rt_notify_change(struct rt_table *t);
 void rt_rec_to_record(const struct rt_rec *r, struct rt_record *out);
 bool rt_rec_is(const struct rt_rec *r, const uint8_t ip[16]);
+/* The one liveness rule: a record seen at last_seen is live at now while
+ * now < last_seen + grace (rt_record_live() is its public face). */
+static inline bool rt_live_at(uint32_t last_seen, uint32_t grace, uint32_t now)
+{
+	return (uint64_t)last_seen + grace > now;
+}
 
 /* Fault-injection steps passed to rt_table_test_step_hook. */
 enum rt_step {

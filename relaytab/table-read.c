@@ -112,7 +112,7 @@ int rt_table_stats(struct rt_table *t, uint32_t now, struct rt_stats *s)
 		if (r.state != RT_STATE_LIVE)
 			continue;
 		s->used++;
-		if ((uint64_t)r.last_seen + grace > now)
+		if (rt_live_at(r.last_seen, grace, now))
 			s->live++;
 	}
 	for (int c = 0; c < RT_CNT_COUNT; c++)

@@ -197,7 +197,7 @@ void rt_rec_to_record(const struct rt_rec *r, struct rt_record *out)
 
 bool rt_record_live(const struct rt_record *rec, uint32_t now, uint32_t grace)
 {
-	return (uint64_t)rec->last_seen + grace > now;
+	return rt_live_at(rec->last_seen, grace, now);
 }
 
 uint32_t rt_time_stamp(void)

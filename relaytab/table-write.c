@@ -155,7 +155,7 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 	/* 2. hand-over to a busy holder of the same live key */
 	if (busy_slot >= 0 && rt_slot_read(t, (uint64_t)busy_slot, &r) >= 0 &&
 	    rt_rec_is(&r, l->ip) &&
-	    (uint64_t)r.last_seen + uatomic_read(&t->hdr->grace) > l->now) {
+	    rt_live_at(r.last_seen, uatomic_read(&t->hdr->grace), l->now)) {
 		if (l->count)
 			uatomic_inc(&t->slots[busy_slot].pending);
 		rt_count(t, RT_CNT_MERGED);
@@ -236,7 +236,7 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 		return RT_TRY_AGAIN;
 	}
 	if (victim_live) {
-		bool expired = (uint64_t)oldest + uatomic_read(&t->hdr->grace) <= l->now;
+		bool expired = !rt_live_at(oldest, uatomic_read(&t->hdr->grace), l->now);
 
 		rt_count(t, expired ? RT_CNT_EVICT_EXPIRED : RT_CNT_EVICT_LIVE);
 	}
