@@ -111,14 +111,9 @@ uint32_t cli_now(void)
 		if (*end == '\0' && v <= UINT32_MAX)
 			return (uint32_t)v;
 	}
-	/* Not time(NULL): that reads the kernel's coarse clock, up to a tick
-	 * behind CLOCK_REALTIME, and watch times its sleep until the next
-	 * expiry with CLOCK_REALTIME - it woke on the second, saw the old
-	 * second and recompiled in a busy loop until time() caught up. */
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint32_t)ts.tv_sec;
+	/* not time(NULL): watch sleeps until the next expiry by CLOCK_REALTIME
+	 * and must then see the new second, not a coarse clock's old one */
+	return rt_time_now();
 }
 
 uint32_t cli_stamp(void)

@@ -61,14 +61,6 @@ static void watch_log(void *context, enum rt_log_level level, const char *msg)
 		fprintf(stderr, "relaytab: %s\n", msg);
 }
 
-static long watch_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void watch_sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -120,7 +112,7 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 	struct rt_err err;
 	char last_err[RT_ERR_MAX] = "";
 	int status, lock_fd;
-	long compiled_at;
+	uint64_t compiled_at;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
@@ -180,7 +172,7 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 		}
 		rt_table_change_begin(t);
 		r = rt_compile_run(t, &conf, cli_now(), watch_log, &lg, &rep, &err);
-		compiled_at = watch_mono_ms();
+		compiled_at = rt_clock_ms();
 		if (r != 0 && rep.failed == 0) {
 			fprintf(stderr, "relaytab: error: %s\n", err.msg);
 			watch_close(&t);
@@ -194,10 +186,10 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 		if (watch_hup || watch_term)
 			continue;	/* came before the change flag was cleared */
 		if (rt_table_change_wait(t, (int)timeout) == 1) {
-			long quiet = watch_mono_ms() - compiled_at;
+			uint64_t quiet = rt_clock_ms() - compiled_at;
 
 			if (quiet < WATCH_COALESCE_MS)
-				watch_sleep_ms(WATCH_COALESCE_MS - quiet);
+				watch_sleep_ms(WATCH_COALESCE_MS - (long)quiet);
 		}
 	}
 	fprintf(stderr, "relaytab: watch stopped\n");

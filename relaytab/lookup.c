@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define LOOKUP_REBUILD_MS 1000	/* rebuild at least this often */
 
@@ -12,14 +11,6 @@ struct rt_lookup_pfx {
 	struct rt_addr net;	/* the address with the host bits cleared */
 	struct rt_addr ip;	/* the recorded address */
 };
-
-static uint64_t lookup_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void lookup_mask(struct rt_addr *a, unsigned bits)
 {
@@ -87,7 +78,7 @@ static int lookup_collect(const struct rt_record *rec, void *context)
 static int lookup_index(struct rt_lookup *lk, struct rt_table *t)
 {
 	uint64_t inserts = rt_table_counter(t, RT_CNT_INSERT);
-	uint64_t ms = lookup_ms();
+	uint64_t ms = rt_clock_ms();
 	int r;
 
 	if (lk->built_for == t && lk->built_bits == lk->ipv6_prefix &&

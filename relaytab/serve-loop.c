@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sysexits.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lookup.h"
@@ -79,24 +78,6 @@ struct serve {
 	struct rt_socketmap sm;
 	uint64_t requests, hits, temps, refused, dropped;
 };
-
-static uint64_t serve_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* The wall clock's second, from CLOCK_REALTIME (time() reads a coarse
- * clock that can lag a tick behind the one record times come from). */
-static uint32_t serve_wall(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint32_t)ts.tv_sec;
-}
 
 static int serve_fail(const char *what, const char *arg)
 {
@@ -374,7 +355,7 @@ static void serve_accept(struct serve *s, int lfd)
 		c->idx = s->nconns;
 		c->inlen = c->outlen = c->outoff = 0;
 		c->events = EPOLLIN;
-		c->last_ms = serve_ms();
+		c->last_ms = rt_clock_ms();
 		ev.data.ptr = c;
 		if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
 			close(fd);
@@ -401,9 +382,9 @@ static int serve_requests(struct serve *s, struct serve_conn *c)
 					RT_SOCKETMAP_REQ_MAX, &req, &len, &used);
 		if (r <= 0)
 			break;
-		serve_table(s, serve_ms());
+		serve_table(s, rt_clock_ms());
 		rlen = rt_socketmap_answer(&s->sm, s->t, s->why, req, len,
-					   serve_wall(), reply);
+					   rt_time_now(), reply);
 		s->requests++;
 		if (rlen >= 3 && memcmp(reply, "OK ", 3) == 0)
 			s->hits++;
@@ -441,7 +422,7 @@ static void serve_read(struct serve *s, struct serve_conn *c)
 		return;
 	}
 	c->inlen += (size_t)n;
-	c->last_ms = serve_ms();
+	c->last_ms = rt_clock_ms();
 	if (serve_requests(s, c) != 0) {
 		serve_bad(s, c);
 		return;
@@ -463,7 +444,7 @@ static void serve_write(struct serve *s, struct serve_conn *c)
 			serve_close(s, c, strerror(errno));
 		return;
 	}
-	c->last_ms = serve_ms();
+	c->last_ms = rt_clock_ms();
 	serve_want(s, c);
 }
 
@@ -558,13 +539,13 @@ static int serve_setup(struct serve *s, sigset_t *mask)
 /* Stop listening; give pending replies up to SERVE_DRAIN_MS to go out. */
 static void serve_drain(struct serve *s)
 {
-	uint64_t end = serve_ms() + SERVE_DRAIN_MS;
+	uint64_t end = rt_clock_ms() + SERVE_DRAIN_MS;
 
 	for (size_t i = 0; i < s->nlisten; i++)
 		close(s->lis[i].fd);
 	s->nlisten = 0;
 	serve_unlink_socket(s);
-	while (s->nconns > 0 && serve_ms() < end) {
+	while (s->nconns > 0 && rt_clock_ms() < end) {
 		bool pending = false;
 
 		for (size_t i = 0; i < s->nconns; i++) {
@@ -598,7 +579,7 @@ int rt_serve_run(const char *table_path, struct rt_serve_conf *conf,
 	struct epoll_event evs[64];
 	sigset_t mask;
 	bool stop = false;
-	uint64_t tick = serve_ms();
+	uint64_t tick = rt_clock_ms();
 	int status = 0;
 
 	rt_lookup_init(&s.lookup, 0, NULL, 0);
@@ -607,7 +588,7 @@ int rt_serve_run(const char *table_path, struct rt_serve_conf *conf,
 		status = EX_OSERR;
 		goto out;
 	}
-	serve_table(&s, serve_ms());
+	serve_table(&s, rt_clock_ms());
 	fprintf(stderr, "relaytab: serving %s (maps \"%s\", grace %us) on %s%s%s\n",
 		table_path, conf->names, conf->base.grace,
 		s.activated ? "the sockets systemd passed" : conf->socket_path,
@@ -639,7 +620,7 @@ int rt_serve_run(const char *table_path, struct rt_serve_conf *conf,
 			}
 		}
 		serve_bury(&s);
-		ms = serve_ms();
+		ms = rt_clock_ms();
 		if (ms - tick >= SERVE_TICK_MS) {
 			tick = ms;
 			serve_idle(&s, ms);

@@ -209,6 +209,23 @@ uint32_t rt_time_stamp(void)
 	return (uint32_t)(ts.tv_sec + (ts.tv_nsec >= 500000000L));
 }
 
+uint32_t rt_time_now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return (uint32_t)time(NULL);
+	return (uint32_t)ts.tv_sec;
+}
+
+uint64_t rt_clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 uint64_t rt_table_counter(struct rt_table *t, enum rt_counter c)
 {
 	return c < RT_CNT_COUNT ? uatomic_read(&t->hdr->st[c]) : 0;

@@ -164,6 +164,12 @@ bool rt_record_live(const struct rt_record *rec, uint32_t now, uint32_t grace);
  * nearest second (not truncated), so a record lives its grace to within
  * +-0.5 s of the real login instead of up to 1 s too long. */
 uint32_t rt_time_stamp(void);
+/* The wall clock's current second, to compare with record times (read
+ * from CLOCK_REALTIME: time() reads a coarse clock that can lag a tick
+ * behind the one rt_time_stamp() uses). */
+uint32_t rt_time_now(void);
+/* A monotonic clock in milliseconds, for intervals and rate limits. */
+uint64_t rt_clock_ms(void);
 
 /* Remove every record of ip. Returns the number removed (0 if none), or -1.
  * Sets the change flag when it removes something. */
