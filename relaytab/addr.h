@@ -59,6 +59,11 @@ int rt_addr_cmp(const struct rt_addr *a, const struct rt_addr *b);
 bool rt_addr_in_net(const struct rt_addr *addr, const struct rt_addr *net,
 		    unsigned bits);
 
+/* Copy addr into net_r with every bit after the first bits (counted in the
+ * address's own family, as above) cleared: its network. */
+void rt_addr_mask(const struct rt_addr *addr, unsigned bits,
+		  struct rt_addr *net_r);
+
 /* A list of networks in Postfix mynetworks syntax: entries separated by
  * commas and/or white space; each "a.b.c.d", "a.b.c.d/n", "ipv6",
  * "ipv6/n", "[ipv6]" or "[ipv6]/n". A net with host bits set below its

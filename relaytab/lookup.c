@@ -12,15 +12,6 @@ struct rt_lookup_pfx {
 	struct rt_addr ip;	/* the recorded address */
 };
 
-static void lookup_mask(struct rt_addr *a, unsigned bits)
-{
-	for (unsigned i = 0; i < 16; i++) {
-		unsigned keep = bits >= 8 * (i + 1) ? 8 : bits > 8 * i ? bits - 8 * i : 0;
-
-		a->b[i] &= (uint8_t)(0xff00u >> keep);
-	}
-}
-
 static int lookup_pfx_cmp(const void *a, const void *b)
 {
 	const struct rt_lookup_pfx *x = a, *y = b;
@@ -67,8 +58,7 @@ static int lookup_collect(const struct rt_record *rec, void *context)
 		lk->cap = cap;
 	}
 	lk->v[lk->n].ip = rec->ip;
-	lk->v[lk->n].net = rec->ip;
-	lookup_mask(&lk->v[lk->n].net, lk->ipv6_prefix);
+	rt_addr_mask(&rec->ip, lk->ipv6_prefix, &lk->v[lk->n].net);
 	lk->n++;
 	return 0;
 }
@@ -133,8 +123,7 @@ int rt_lookup_live(struct rt_lookup *lk, struct rt_table *t,
 		return 0;
 	if (lookup_index(lk, t) != 0)
 		return -1;
-	key.net = *ip;
-	lookup_mask(&key.net, lk->ipv6_prefix);
+	rt_addr_mask(ip, lk->ipv6_prefix, &key.net);
 	lo = 0;
 	hi = lk->n;
 	while (lo < hi) {	/* the first entry >= key */

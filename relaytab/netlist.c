@@ -84,9 +84,8 @@ static int parse_bits(const char *p, size_t len)
 	return value;
 }
 
-/* Clear the bits of addr below bits (family-relative) into net_r. */
-static void mask_net(const struct rt_addr *addr, unsigned bits,
-		     struct rt_addr *net_r)
+void rt_addr_mask(const struct rt_addr *addr, unsigned bits,
+		  struct rt_addr *net_r)
 {
 	unsigned abs_bits = rt_addr_is_v4(addr) ? bits + 96 : bits;
 
@@ -172,7 +171,7 @@ static int parse_entry(const char *p, size_t len, unsigned n,
 				show);
 		bits -= 96;
 	}
-	mask_net(&addr, (unsigned)bits, &masked);
+	rt_addr_mask(&addr, (unsigned)bits, &masked);
 	if (memcmp(masked.b, addr.b, sizeof(addr.b)) != 0)
 		return rt_err_fail(err, EINVAL,
 			"network list entry %u \"%s\": host bits are set "
