@@ -63,7 +63,7 @@ static int conf_add_output(struct rt_compile_conf *c, enum rt_map_format fmt,
 	return 0;
 }
 
-static int conf_replace(char **slot, const char *value, struct rt_err *err)
+int rt_conf_set_string(char **slot, const char *value, struct rt_err *err)
 {
 	char *copy = strdup(value);
 
@@ -85,7 +85,7 @@ int rt_compile_conf_set(struct rt_compile_conf *c, const char *key,
 	    strcmp(key, "sendmail-tag") != 0)
 		return rt_err_fail(err, EINVAL, "%s needs a value", key);
 	if (strcmp(key, "table") == 0)
-		return conf_replace(&c->table_path, value, err);
+		return rt_conf_set_string(&c->table_path, value, err);
 	if (strcmp(key, "grace") == 0) {
 		if (rt_duration_parse(value, &c->grace) != 0 || c->grace == 0)
 			return rt_err_fail(err, EINVAL,
@@ -93,11 +93,11 @@ int rt_compile_conf_set(struct rt_compile_conf *c, const char *key,
 		return 0;
 	}
 	if (strcmp(key, "exclude") == 0)
-		return conf_replace(&c->exclude_text, value, err);
+		return rt_conf_set_string(&c->exclude_text, value, err);
 	if (strcmp(key, "sendmail-tag") == 0) {
 		if (strlen(value) > 32)
 			return rt_err_fail(err, EINVAL, "sendmail-tag longer than 32 bytes");
-		return conf_replace(&c->sendmail_tag, value, err);
+		return rt_conf_set_string(&c->sendmail_tag, value, err);
 	}
 	if (strcmp(key, "ipv6-prefix") == 0) {
 		unsigned long n = strtoul(value, &end, 10);

@@ -51,6 +51,8 @@ void rt_compile_conf_clear_outputs(struct rt_compile_conf *c);
  * error only if must_exist. Errors name file:line. */
 int rt_compile_conf_load(struct rt_compile_conf *c, const char *path,
 			 bool must_exist, struct rt_err *err);
+/* Replace the string setting *slot with a copy of value (ENOMEM fails). */
+int rt_conf_set_string(char **slot, const char *value, struct rt_err *err);
 /* The file reader behind rt_compile_conf_load(), for any settings: calls
  * set(context, key, value, err) per "key = value" line. */
 typedef int rt_conf_set_fn(void *context, const char *key, const char *value,

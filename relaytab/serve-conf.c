@@ -28,17 +28,6 @@ void rt_serve_conf_free(struct rt_serve_conf *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static int serve_replace(char **slot, const char *value, struct rt_err *err)
-{
-	char *copy = strdup(value);
-
-	if (copy == NULL)
-		return rt_err_fail(err, ENOMEM, "out of memory");
-	free(*slot);
-	*slot = copy;
-	return 0;
-}
-
 static int serve_uint(const char *key, const char *value, unsigned min,
 		      unsigned max, unsigned *out, struct rt_err *err)
 {
@@ -71,7 +60,7 @@ int rt_serve_conf_set(void *conf, const char *key, const char *value,
 	char *end;
 
 	if (strcmp(key, "serve-socket") == 0)
-		return serve_replace(&c->socket_path, value, err);
+		return rt_conf_set_string(&c->socket_path, value, err);
 	if (strcmp(key, "serve-socket-mode") == 0) {
 		unsigned long m = strtoul(value, &end, 8);
 
@@ -82,19 +71,19 @@ int rt_serve_conf_set(void *conf, const char *key, const char *value,
 		return 0;
 	}
 	if (strcmp(key, "serve-socket-group") == 0)
-		return serve_replace(&c->socket_group, value, err);
+		return rt_conf_set_string(&c->socket_group, value, err);
 	if (strcmp(key, "serve-listen") == 0)
-		return serve_replace(&c->listen, value, err);
+		return rt_conf_set_string(&c->listen, value, err);
 	if (strcmp(key, "serve-names") == 0) {
 		if (*value == '\0' || !serve_printable(value))
 			return rt_err_fail(err, EINVAL, "invalid serve-names \"%s\"", value);
-		return serve_replace(&c->names, value, err);
+		return rt_conf_set_string(&c->names, value, err);
 	}
 	if (strcmp(key, "serve-value") == 0) {
 		if (*value == '\0' || strlen(value) > 64 || !serve_printable(value))
 			return rt_err_fail(err, EINVAL,
 					   "invalid serve-value (1..64 printable characters)");
-		return serve_replace(&c->value, value, err);
+		return rt_conf_set_string(&c->value, value, err);
 	}
 	if (strcmp(key, "serve-max-connections") == 0)
 		return serve_uint(key, value, 1, 1000000, &c->max_conns, err);
@@ -114,11 +103,11 @@ int rt_serve_conf_finish(struct rt_serve_conf *c, struct rt_err *err)
 	struct rt_err nerr;
 
 	if (c->socket_path == NULL &&
-	    serve_replace(&c->socket_path, RT_SERVE_SOCKET_DEFAULT, err) != 0)
+	    rt_conf_set_string(&c->socket_path, RT_SERVE_SOCKET_DEFAULT, err) != 0)
 		return -1;
-	if (c->names == NULL && serve_replace(&c->names, "relay,relaytab", err) != 0)
+	if (c->names == NULL && rt_conf_set_string(&c->names, "relay,relaytab", err) != 0)
 		return -1;
-	if (c->value == NULL && serve_replace(&c->value, "OK", err) != 0)
+	if (c->value == NULL && rt_conf_set_string(&c->value, "OK", err) != 0)
 		return -1;
 	if (*c->socket_path == '\0' && (c->listen == NULL || *c->listen == '\0'))
 		return rt_err_fail(err, EINVAL, "nothing to listen on (serve-socket and serve-listen are both empty)");
