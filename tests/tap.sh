@@ -59,6 +59,11 @@ tap_done() {
 # Stop every pid registered with tap_track_pid, run registered cleanup
 # commands, and remove $T - on any exit.
 tap_track_pid() { tap_pids="$tap_pids $1"; }
+# wait_socket PATH: wait (at most 5 s) until PATH is a socket
+wait_socket() {
+	_w=0
+	while [ ! -S "$1" ] && [ $_w -lt 100 ]; do sleep 0.05; _w=$((_w + 1)); done
+}
 tap_on_exit() { tap_cleanups="$tap_cleanups
 $*"; }
 tap_cleanup() {

@@ -110,8 +110,7 @@ chmod 0711 "$T"
 "$RELAYTAB" --table "$TB" serve --config /dev/null --socket "$T/socketmap" 2> "$T/serve.log" &
 SERVE=$!
 tap_track_pid $SERVE
-_i=0
-while [ ! -S "$T/socketmap" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+wait_socket "$T/socketmap"
 mc socket "" "$T/socketmap" > "$T/socket.mc"
 sendmail_cf "$T/socket.mc" "$T/socket.cf"
 ok "socket: the cf declares a socket map" grep -q "^Krelaytab socket .*local:$T/socketmap" "$T/socket.cf"

@@ -22,8 +22,7 @@ printf 'grace = 3s\nserve-socket = %s\nserve-socket-group = postfix\n' "$SOCK" >
 "$RELAYTAB" --table "$DC_TABLE" serve --config "$T/relaytab.conf" -v 2> "$T/serve.log" &
 SERVE=$!
 tap_track_pid $SERVE
-_i=0
-while [ ! -S "$SOCK" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+wait_socket "$SOCK"
 ok "serve creates its socket" [ -S "$SOCK" ]
 is "$(stat -c '%a %G' "$SOCK")" "660 postfix" "the socket has the configured mode and group"
 dovecot_start
@@ -93,8 +92,7 @@ is "$(rcpt 127.0.0.4)" 250 "(127.0.0.4 allowed right after its add)"
 	--max-connections 3 2> "$T/limited.log" &
 LIMITED=$!
 tap_track_pid $LIMITED
-_i=0
-while [ ! -S "$T/sm/limited" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+wait_socket "$T/sm/limited"
 is "$(python3 - "$T/sm/limited" <<'PY'
 import os, sys
 sys.path.insert(0, os.path.join(os.environ["top_srcdir"], "tests", "serve"))
@@ -122,8 +120,7 @@ if command -v systemd-socket-activate >/dev/null; then
 		--config /dev/null --socket "$T/sm/unused" 2> "$T/activated.log" &
 	ACT=$!
 	tap_track_pid $ACT
-	_i=0
-	while [ ! -S "$T/sm/activated" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+	wait_socket "$T/sm/activated"
 	is "$(python3 "$SMCLIENT" query "$T/sm/activated" 'relay 127.0.0.4' 'relay 127.0.0.9')" "OK OK
 NOTFOUND " "socket activation: serve answers on the socket systemd passed"
 	ok "... and creates no socket of its own" [ ! -e "$T/sm/unused" ]
