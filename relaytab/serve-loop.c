@@ -35,6 +35,9 @@
 #define SERVE_TICK_MS 1000
 #define SERVE_RECHECK_MS 100	/* how often the table file is stat()ed */
 #define SERVE_DRAIN_MS 2000
+/* The kernel's maximum (net.core.somaxconn): an MTA connects without
+ * waiting, so a full backlog is a failed lookup (4xx) for it */
+#define SERVE_BACKLOG SOMAXCONN
 
 enum serve_kind { SERVE_LISTENER, SERVE_SIGNALS, SERVE_CONN };
 
@@ -138,7 +141,7 @@ static int serve_unix(struct serve *s)
 			goto fail;
 		}
 	}
-	if (listen(fd, 128) != 0) {
+	if (listen(fd, SERVE_BACKLOG) != 0) {
 		serve_fail("cannot listen on", tmp);
 		goto fail;
 	}
@@ -194,7 +197,7 @@ static int serve_tcp(struct serve *s)
 		return serve_fail("cannot create a socket for", spec);
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 128) != 0) {
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, SERVE_BACKLOG) != 0) {
 		freeaddrinfo(ai);
 		serve_fail("cannot listen on", spec);
 		close(fd);
