@@ -1,9 +1,8 @@
 /* cli-util.c - the helpers shared by the relaytab commands (see cli.h). */
 #include "cli.h"
+#include "compile.h"
 
 #include <errno.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,30 +183,17 @@ void cli_put_user(FILE *out, const char *user, bool json)
 	}
 }
 
-static sigjmp_buf cli_bus_jmp;
-
-static void cli_on_sigbus(int sig)
+uint32_t cli_default_grace(void)
 {
-	(void)sig;
-	siglongjmp(cli_bus_jmp, 1);
-}
+	struct rt_compile_conf conf;
+	struct rt_err err;
+	uint32_t grace = RT_GRACE_DEFAULT;
 
-int cli_guarded(int (*fn)(struct rt_table *t, void *ctx), struct rt_table *t,
-		void *ctx)
-{
-	struct sigaction sa, old;
-	volatile int r = -1;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = cli_on_sigbus;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, &old);
-	if (sigsetjmp(cli_bus_jmp, 1) == 0) {
-		r = fn(t, ctx);
-	} else {
-		r = -1;
-		errno = EFAULT;
-	}
-	sigaction(SIGBUS, &old, NULL);
-	return r;
+	rt_compile_conf_init(&conf);
+	if (rt_compile_conf_load(&conf, RT_CONF_DEFAULT_PATH, false, &err) == 0)
+		grace = conf.grace;
+	else
+		cli_warn("%s; using the default grace of %u s", err.msg, grace);
+	rt_compile_conf_free(&conf);
+	return grace;
 }

@@ -1,6 +1,6 @@
 /* cli.h - what the relaytab commands share: exit codes, the one-line error
- * format, global options, opening the table, durations, the clock, and a
- * guard against a table truncated under a scan. */
+ * format, global options, opening the table, durations, the clock and the
+ * default grace. */
 #ifndef RELAYTAB_CLI_H
 #define RELAYTAB_CLI_H
 
@@ -62,11 +62,10 @@ const char *cli_iso_time(uint32_t t, char buf[32]);
  * JSON string body (with JSON escapes). */
 void cli_put_user(FILE *out, const char *user, bool json);
 
-/* Run fn(t, ctx) with SIGBUS turned into a clean error (a table truncated
- * under us by a member of its group). Returns fn's result, or -1 with errno
- * EFAULT after a SIGBUS. */
-int cli_guarded(int (*fn)(struct rt_table *t, void *ctx), struct rt_table *t,
-		void *ctx);
+/* The grace query, list and stats judge liveness by when --grace is not
+ * given: the "grace" of /etc/relaytab.conf, else RT_GRACE_DEFAULT - never
+ * the table header's, which any group member can write. */
+uint32_t cli_default_grace(void);
 
 /* The commands. */
 int cmd_create(const struct cli_global *g, int argc, char **argv);

@@ -28,11 +28,6 @@ static int list_collect(const struct rt_record *rec, void *context)
 	return 0;
 }
 
-static int list_scan(struct rt_table *t, void *context)
-{
-	return rt_table_scan(t, 0, list_collect, context, NULL);
-}
-
 static int list_cmp(const void *a, const void *b)
 {
 	const struct rt_record *x = a, *y = b;
@@ -101,12 +96,12 @@ int cmd_list(const struct cli_global *g, int argc, char **argv)
 	if ((status = cli_open_table(g, RT_OPEN_RDONLY, &t)) != 0)
 		return status;
 	if (!have_grace)
-		grace = rt_table_grace(t);
-	r = cli_guarded(list_scan, t, &ctx);
+		grace = cli_default_grace();
+	r = rt_table_scan(t, 0, 0, list_collect, &ctx, NULL);
 	rt_table_close(&t);
 	if (r != 0) {
 		free(ctx.recs);
-		if (r < 0 && errno == EFAULT)
+		if (r < 0 && errno == EIO)
 			return cli_fail(EX_DATAERR, "table %s was truncated while being read",
 					g->table_path);
 		return cli_fail(EX_OSERR, "out of memory");

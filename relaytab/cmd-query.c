@@ -37,7 +37,7 @@ int cmd_query(const struct cli_global *g, int argc, char **argv)
 	if ((status = cli_open_table(g, RT_OPEN_RDONLY, &t)) != 0)
 		return status;
 	if (!have_grace)
-		grace = rt_table_grace(t);
+		grace = cli_default_grace();
 	r = rt_table_lookup(t, &ip, &rec);
 	rt_table_close(&t);
 	if (r < 0)

@@ -5,18 +5,6 @@
 #include <getopt.h>
 #include <string.h>
 
-struct stats_ctx {
-	uint32_t now;
-	struct rt_stats st;
-};
-
-static int stats_scan(struct rt_table *t, void *context)
-{
-	struct stats_ctx *ctx = context;
-
-	return rt_table_stats(t, ctx->now, &ctx->st);
-}
-
 int cmd_stats(const struct cli_global *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -24,8 +12,8 @@ int cmd_stats(const struct cli_global *g, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct cli_command *self = cli_find_command("stats");
-	struct stats_ctx ctx = { .now = cli_now() };
-	const struct rt_stats *s = &ctx.st;
+	struct rt_stats st;
+	const struct rt_stats *s = &st;
 	bool json = false;
 	struct rt_table *t;
 	char created[32];
@@ -40,7 +28,7 @@ int cmd_stats(const struct cli_global *g, int argc, char **argv)
 		return cli_usage(self, "unexpected argument \"%s\"", argv[optind]);
 	if ((status = cli_open_table(g, RT_OPEN_RDONLY, &t)) != 0)
 		return status;
-	r = cli_guarded(stats_scan, t, &ctx);
+	r = rt_table_stats(t, cli_now(), cli_default_grace(), &st);
 	rt_table_close(&t);
 	if (r != 0)
 		return cli_fail(EX_DATAERR, "cannot read table %s: %s",

@@ -76,7 +76,7 @@ static int lookup_index(struct rt_lookup *lk, struct rt_table *t)
 		return 0;
 	lk->n = 0;
 	lk->built_for = NULL;
-	r = rt_table_scan(t, 0, lookup_collect, lk, NULL);
+	r = rt_table_scan(t, 0, 0, lookup_collect, lk, NULL);
 	if (r != 0) {
 		if (r > 0)
 			errno = r;

@@ -24,35 +24,6 @@ static uint64_t rt_slots_off(uint64_t capacity)
 	return (end + 4095) & ~(uint64_t)4095;
 }
 
-static int rt_robust_mutex_init(pthread_mutex_t *m)
-{
-	pthread_mutexattr_t attr;
-	int r;
-
-	if ((r = pthread_mutexattr_init(&attr)) != 0)
-		return r;
-	r = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-	if (r == 0)
-		r = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-	if (r == 0)
-		r = pthread_mutex_init(m, &attr);
-	pthread_mutexattr_destroy(&attr);
-	return r;
-}
-
-/* The glibc __kind value of a robust process-shared mutex, to recognise a
- * corrupted lock word before handing it to glibc. */
-static int rt_mutex_kind(void)
-{
-	pthread_mutex_t m;
-
-	if (rt_robust_mutex_init(&m) != 0)
-		return -1;
-	int kind = m.__data.__kind;
-	pthread_mutex_destroy(&m);
-	return kind;
-}
-
 /* Directory of path, for the temp file and the directory fsync. */
 static char *rt_dir_of(const char *path)
 {
@@ -85,7 +56,6 @@ static int rt_init_file(int fd, unsigned cap_log2, uint32_t grace,
 	uint64_t slots_off = rt_slots_off(capacity);
 	uint64_t size = slots_off + capacity * RT_SLOT_SIZE;
 	struct rt_hdr *h;
-	struct rt_slot *slots;
 	uint8_t *map;
 	int r;
 
@@ -104,8 +74,8 @@ static int rt_init_file(int fd, unsigned cap_log2, uint32_t grace,
 	h->hdr_size = RT_HDR_SIZE;
 	h->slot_size = RT_SLOT_SIZE;
 	h->rec_size = RT_REC_SIZE;
-	h->lock_size = sizeof(pthread_mutex_t);
-	h->lock_abi = RT_LOCK_ABI_GLIBC;
+	h->lock_size = RT_LOCK_SIZE;
+	h->lock_abi = RT_LOCK_ABI_OWNER;
 	h->window = RT_WINDOW;
 	h->cap_log2 = cap_log2;
 	h->capacity = capacity;
@@ -119,13 +89,7 @@ static int rt_init_file(int fd, unsigned cap_log2, uint32_t grace,
 	h->created = (uint64_t)time(NULL);
 	h->nwin = RT_NWIN;
 	h->grace = grace;
-	slots = (struct rt_slot *)(map + slots_off);
-	for (uint64_t i = 0; i < capacity; i++) {
-		if ((r = rt_robust_mutex_init(&slots[i].lock)) != 0) {
-			munmap(map, size);
-			return rt_err_fail(err, r, "mutex init: %s", strerror(r));
-		}
-	}
+	/* posix_fallocate gave zeros: every lock free, every slot empty */
 	h->hdr_crc = rt_crc32(h, RT_CRC_SPAN);
 	r = msync(map, size, MS_SYNC);
 	munmap(map, size);
@@ -174,15 +138,17 @@ int rt_table_create(const char *path, const struct rt_create_opts *opts,
 		return rt_err_fail(err, saved, "cannot create %s: %s", tmp,
 				   strerror(saved));
 	}
+	/* Filled while still 0600, so that no group member can shrink it
+	 * under our mapping; the group gets it once it is complete. */
+	if (rt_init_file(fd, cap_log2, grace, err) != 0) {
+		saved = errno;
+		goto fail;
+	}
 	if (fchmod(fd, opts->mode) != 0 ||
 	    (opts->gid != (gid_t)-1 && fchown(fd, (uid_t)-1, opts->gid) != 0)) {
 		saved = errno;
 		rt_err_set(err, "cannot set mode/group of %s: %s", tmp,
 			   strerror(saved));
-		goto fail;
-	}
-	if (rt_init_file(fd, cap_log2, grace, err) != 0) {
-		saved = errno;
 		goto fail;
 	}
 	if (close(fd) != 0) {
@@ -233,11 +199,10 @@ static int rt_validate_header(const struct rt_hdr *h, uint64_t st_size,
 		return BAD("bad slot_size %u (want %d)", h->slot_size, RT_SLOT_SIZE);
 	if (h->rec_size != RT_REC_SIZE)
 		return BAD("bad rec_size %u (want %d)", h->rec_size, RT_REC_SIZE);
-	if (h->lock_abi != RT_LOCK_ABI_GLIBC)
-		return BAD("bad lock_abi %u (want %d)", h->lock_abi, RT_LOCK_ABI_GLIBC);
-	if (h->lock_size != sizeof(pthread_mutex_t))
-		return BAD("bad lock_size %u (want %zu)", h->lock_size,
-			   sizeof(pthread_mutex_t));
+	if (h->lock_abi != RT_LOCK_ABI_OWNER)
+		return BAD("bad lock_abi %u (want %d)", h->lock_abi, RT_LOCK_ABI_OWNER);
+	if (h->lock_size != RT_LOCK_SIZE)
+		return BAD("bad lock_size %u (want %d)", h->lock_size, RT_LOCK_SIZE);
 	if (h->cap_log2 < RT_CAP_LOG2_MIN || h->cap_log2 > RT_CAP_LOG2_MAX)
 		return BAD("bad cap_log2 %u", h->cap_log2);
 	cap = (uint64_t)1 << h->cap_log2;
@@ -274,6 +239,7 @@ int rt_table_open(const char *path, int flags, struct rt_table **table_r,
 	int fd, saved;
 
 	*table_r = NULL;
+	rt_guard_init();
 	fd = open(path, (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		saved = errno;
@@ -336,7 +302,6 @@ int rt_table_open(const char *path, int flags, struct rt_table **table_r,
 	t->seed[1] = hdr.seed[1];
 	t->window = hdr.window;
 	t->nwin = hdr.nwin;
-	t->mutex_kind = rt_mutex_kind();
 	t->hdr = (struct rt_hdr *)t->map;
 	t->tags = (uint32_t *)(t->map + hdr.tags_off);
 	t->slots = (struct rt_slot *)(t->map + hdr.slots_off);
@@ -361,6 +326,8 @@ int rt_table_still_current(struct rt_table *t)
 {
 	struct stat st;
 
+	if (t->broken)
+		return 0;
 	if (stat(t->path, &st) != 0)
 		return errno == ENOENT ? 0 : -1;
 	return st.st_dev == t->dev && st.st_ino == t->ino &&

@@ -14,10 +14,11 @@
  * hdr_crc (CRC-32 over [0, 100)); bytes [256, 4096) are shared, mutable
  * state (change flag, waiters, grace, counters).
  *
- * Slot (256 bytes, 64-byte aligned): a robust process-shared pthread mutex
- * (40 bytes), ver (u32: the published record is copy[ver & 1]), pending (u32:
- * logins handed over by writers that found the slot busy), 16 reserved bytes,
- * then two 96-byte record copies.
+ * Slot (256 bytes, 64-byte aligned): lock (u64: 0 free, else the owner's
+ * identity, see table-lock.c), ver (u32: the published record is
+ * copy[ver & 1]), pending (u32: logins handed over by writers that found the
+ * slot busy), 48 reserved bytes, then two 96-byte record copies. Nothing in
+ * a slot is a pointer or process-private data.
  *
  * Record (96 bytes): ip[16] (IPv4 as ::ffff:a.b.c.d), first_seen, last_seen,
  * count (u32 each), state (u8: 0 empty, 1 live, anything else invalid),
@@ -26,17 +27,17 @@
 #ifndef RELAYTAB_TABLE_FORMAT_H
 #define RELAYTAB_TABLE_FORMAT_H
 
-#include <pthread.h>
 #include <stdint.h>
 
 #define RT_MAGIC "RELAYTAB"	/* 8 bytes, no NUL */
 #define RT_BYTE_ORDER 0x0102
-#define RT_VMAJOR 1
+#define RT_VMAJOR 2
 #define RT_VMINOR 0
 #define RT_HDR_SIZE 4096
 #define RT_SLOT_SIZE 256
 #define RT_REC_SIZE 96
-#define RT_LOCK_ABI_GLIBC 1	/* glibc robust + process-shared mutex */
+#define RT_LOCK_ABI_OWNER 2	/* u64 owner word: thread id | start time << 32 */
+#define RT_LOCK_SIZE 8
 #define RT_WINDOW 16		/* slots per bucket */
 #define RT_NWIN 2		/* buckets per key (two-choice) */
 #define RT_CRC_SPAN 100		/* hdr_crc covers bytes [0, 100) */
@@ -87,16 +88,15 @@ struct rt_rec {
 };
 
 struct rt_slot {
-	pthread_mutex_t lock;
+	uint64_t lock;
 	uint32_t ver;
 	uint32_t pending;
-	uint8_t reserved[16];
+	uint8_t reserved[48];
 	struct rt_rec copy[2];
 } __attribute__((aligned(64)));
 
 _Static_assert(sizeof(struct rt_hdr) == RT_HDR_SIZE, "header size");
 _Static_assert(sizeof(struct rt_rec) == RT_REC_SIZE, "record size");
-_Static_assert(sizeof(pthread_mutex_t) == 40, "glibc x86-64 mutex size");
 _Static_assert(sizeof(struct rt_slot) == RT_SLOT_SIZE, "slot size");
 
 #endif

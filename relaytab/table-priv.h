@@ -3,9 +3,11 @@
 #ifndef RELAYTAB_TABLE_PRIV_H
 #define RELAYTAB_TABLE_PRIV_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <urcu/compiler.h>
 
 #include "table.h"
 #include "table-format.h"
@@ -25,7 +27,9 @@ struct rt_table {
 	uint64_t seed[2];
 	unsigned window;
 	unsigned nwin;
-	int mutex_kind;		/* glibc __kind of a robust pshared mutex */
+	volatile sig_atomic_t broken; /* the file shrank under the mapping:
+				   the mapping is now anonymous zeros, every
+				   call fails (table-guard.c) */
 	struct rt_hdr *hdr;	/* shared header (mutable part only is used) */
 	uint32_t *tags;
 	struct rt_slot *slots;
@@ -47,10 +51,30 @@ uint32_t rt_fingerprint(const struct rt_table *t, const uint8_t ip[16]);
  * int64) or -1 if the slot stayed busy. The copy is sanitised. */
 int64_t rt_slot_read(const struct rt_table *t, uint64_t i, struct rt_rec *out);
 
-enum rt_lock_result { RT_LOCKED, RT_LOCK_BUSY, RT_LOCK_ERROR };
-/* trylock with up to spins retries; repairs the hint of a dead holder. */
+/* The slot lock (table-lock.c). */
+enum rt_lock_result { RT_LOCKED, RT_LOCK_BUSY };
+/* Try to lock slot i, up to spins retries; takes over the lock of a
+ * provably dead owner (and repairs the slot's hint). Never blocks. */
 enum rt_lock_result rt_slot_lock(struct rt_table *t, uint64_t i, unsigned spins);
 void rt_slot_unlock(struct rt_table *t, uint64_t i);
+/* This thread's lock word: (start time << 32) | thread id. */
+uint64_t rt_lock_self(void);
+/* True if the owner named by a lock word is provably gone. */
+bool rt_lock_owner_dead(uint64_t word);
+/* Low 32 bits of a thread's start time (/proc/<tid>/stat field 22), 0 if
+ * unknown. */
+uint32_t rt_thread_start_time(uint32_t tid);
+
+/* The SIGBUS guard (table-guard.c): every call that touches the mapping
+ * runs between rt_guard_push() and rt_guard_pop(), which returns -1 with
+ * errno EIO if the file shrank under it meanwhile (or before). */
+struct rt_guard {
+	struct rt_table *table;
+	struct rt_guard *prev;
+};
+void rt_guard_init(void);
+void rt_guard_push(struct rt_guard *g, struct rt_table *t);
+int rt_guard_pop(struct rt_guard *g);
 /* Publish copy[(v + 1) & 1] (already written) and unlock. */
 void rt_slot_publish(struct rt_table *t, uint64_t i, uint32_t v);
 /* Under the lock: make tag[i] agree with the published record. */
@@ -64,11 +88,28 @@ void rt_notify_change(struct rt_table *t);
 void rt_rec_to_record(const struct rt_rec *r, struct rt_record *out);
 bool rt_rec_is(const struct rt_rec *r, const uint8_t ip[16]);
 /* The one liveness rule: a record seen at last_seen is live at now while
- * now < last_seen + grace (rt_record_live() is its public face). */
+ * now < last_seen + grace, unless it claims a time more than
+ * RT_FUTURE_SLACK seconds ahead of now: no honest writer stamps that, so
+ * such a record grants nothing (rt_record_live() is its public face). */
 static inline bool rt_live_at(uint32_t last_seen, uint32_t grace, uint32_t now)
 {
-	return (uint64_t)last_seen + grace > now;
+	return (uint64_t)last_seen + grace > now && !rt_in_future(last_seen, now);
 }
+
+/* Run body on table t inside a SIGBUS guard; evaluates to -1 (errno EIO)
+ * if the table is or became broken, else to body's value. */
+#define RT_GUARDED(t, type, body) ({					\
+	struct rt_guard rt_g_;						\
+	type rt_v_ = (type)-1;						\
+	if ((t)->broken) {						\
+		errno = EIO;						\
+	} else {							\
+		rt_guard_push(&rt_g_, (t));				\
+		rt_v_ = (body);						\
+		if (rt_guard_pop(&rt_g_) < 0)				\
+			rt_v_ = (type)-1;				\
+	}								\
+	rt_v_; })
 
 /* Fault-injection steps passed to rt_table_test_step_hook. */
 enum rt_step {

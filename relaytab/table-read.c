@@ -10,8 +10,8 @@
 #include <urcu/futex.h>
 #include <urcu/uatomic.h>
 
-int rt_table_lookup(struct rt_table *t, const struct rt_addr *ip,
-		    struct rt_record *rec_r)
+static int rt_lookup(struct rt_table *t, const struct rt_addr *ip,
+		     struct rt_record *rec_r)
 {
 	struct rt_cand c;
 	struct rt_rec r;
@@ -34,6 +34,12 @@ int rt_table_lookup(struct rt_table *t, const struct rt_addr *ip,
 	return 0;
 }
 
+int rt_table_lookup(struct rt_table *t, const struct rt_addr *ip,
+		    struct rt_record *rec_r)
+{
+	return RT_GUARDED(t, int, rt_lookup(t, ip, rec_r));
+}
+
 /* Expire slot i if it is still the record seen at version v. */
 static bool rt_expire_slot(struct rt_table *t, uint64_t i, int64_t v)
 {
@@ -48,53 +54,67 @@ static bool rt_expire_slot(struct rt_table *t, uint64_t i, int64_t v)
 	return true;
 }
 
-int rt_table_scan(struct rt_table *t, uint32_t expire_before,
-		  rt_scan_fn *fn, void *context, struct rt_scan_stats *stats_r)
+static int rt_scan(struct rt_table *t, uint32_t now, uint32_t expire_before,
+		   rt_scan_fn *fn, void *context, struct rt_scan_stats *st)
 {
-	struct rt_scan_stats st = { 0, 0, 0 };
 	struct rt_record rec;
 	struct rt_rec r;
 	int ret = 0;
 
-	if (expire_before != 0 && !t->writable) {
-		errno = EBADF;
-		return -1;
-	}
-	for (uint64_t i = 0; i < t->capacity; i++) {
+	for (uint64_t i = 0; i < t->capacity && !t->broken; i++) {
 		int64_t v = rt_slot_read(t, i, &r);
+		bool future;
 
 		if (v < 0) {
-			st.busy++;
+			st->busy++;
 			continue;
 		}
 		if (r.state != RT_STATE_LIVE)
 			continue;	/* empty, or invalid: skip */
-		if (r.last_seen < expire_before) {
+		future = now != 0 && rt_in_future(r.last_seen, now);
+		if (future)
+			st->future++;
+		if (expire_before != 0 && (future || r.last_seen < expire_before)) {
 			if (rt_expire_slot(t, i, v))
-				st.expired++;
+				st->expired++;
 			else
-				st.busy++;	/* expired anyway: not visited */
+				st->busy++;	/* expired anyway: not visited */
 			continue;
 		}
-		st.live++;
+		if (future)
+			continue;
+		st->live++;
 		if (fn != NULL) {
 			rt_rec_to_record(&r, &rec);
 			if ((ret = fn(&rec, context)) != 0)
 				break;
 		}
 	}
+	return ret;
+}
+
+int rt_table_scan(struct rt_table *t, uint32_t now, uint32_t expire_before,
+		  rt_scan_fn *fn, void *context, struct rt_scan_stats *stats_r)
+{
+	struct rt_scan_stats st = { 0, 0, 0, 0 };
+	int ret;
+
+	if (expire_before != 0 && !t->writable) {
+		errno = EBADF;
+		return -1;
+	}
+	ret = RT_GUARDED(t, int, rt_scan(t, now, expire_before, fn, context, &st));
 	if (stats_r != NULL)
 		*stats_r = st;
 	return ret;
 }
 
-int rt_table_stats(struct rt_table *t, uint32_t now, struct rt_stats *s)
+static int rt_stats(struct rt_table *t, uint32_t now, uint32_t grace,
+		    struct rt_stats *s)
 {
-	uint32_t grace = uatomic_read(&t->hdr->grace);
 	struct rt_hdr h;
 	struct rt_rec r;
 
-	memset(s, 0, sizeof(*s));
 	if (pread(t->fd, &h, 256, 0) != 256)
 		return -1;
 	s->version_major = h.vmajor;
@@ -104,7 +124,7 @@ int rt_table_stats(struct rt_table *t, uint32_t now, struct rt_stats *s)
 	s->slot_size = RT_SLOT_SIZE;
 	s->created = (uint32_t)h.created;
 	s->grace = grace;
-	for (uint64_t i = 0; i < t->capacity; i++) {
+	for (uint64_t i = 0; i < t->capacity && !t->broken; i++) {
 		if (rt_slot_read(t, i, &r) < 0) {
 			s->busy++;
 			continue;
@@ -112,7 +132,9 @@ int rt_table_stats(struct rt_table *t, uint32_t now, struct rt_stats *s)
 		if (r.state != RT_STATE_LIVE)
 			continue;
 		s->used++;
-		if (rt_live_at(r.last_seen, grace, now))
+		if (rt_in_future(r.last_seen, now))
+			s->future++;
+		else if (rt_live_at(r.last_seen, grace, now))
 			s->live++;
 	}
 	for (int c = 0; c < RT_CNT_COUNT; c++)
@@ -120,21 +142,33 @@ int rt_table_stats(struct rt_table *t, uint32_t now, struct rt_stats *s)
 	return 0;
 }
 
-void rt_table_change_begin(struct rt_table *t)
+int rt_table_stats(struct rt_table *t, uint32_t now, uint32_t grace,
+		   struct rt_stats *s)
 {
-	if (!t->writable)
-		return;
+	memset(s, 0, sizeof(*s));
+	return RT_GUARDED(t, int, rt_stats(t, now, grace, s));
+}
+
+static int rt_change_begin(struct rt_table *t)
+{
 	uatomic_set(&t->hdr->dirty, 0);
 	cmm_smp_mb();
+	return 0;
+}
+
+void rt_table_change_begin(struct rt_table *t)
+{
+	if (t->writable)
+		(void)RT_GUARDED(t, int, rt_change_begin(t));
 }
 
 void rt_table_change_notify(struct rt_table *t)
 {
 	if (t->writable)
-		rt_notify_change(t);
+		(void)RT_GUARDED(t, int, (rt_notify_change(t), 0));
 }
 
-int rt_table_change_wait(struct rt_table *t, int timeout_ms)
+static int rt_change_wait(struct rt_table *t, int timeout_ms)
 {
 	struct timespec ts = {
 		.tv_sec = timeout_ms / 1000,
@@ -142,10 +176,6 @@ int rt_table_change_wait(struct rt_table *t, int timeout_ms)
 	};
 	int r = 0, saved = 0;
 
-	if (!t->writable) {
-		errno = EBADF;
-		return -1;
-	}
 	uatomic_inc(&t->hdr->waiters);
 	cmm_smp_mb();
 	if (uatomic_read(&t->hdr->dirty) == 0 && timeout_ms > 0) {
@@ -162,4 +192,13 @@ int rt_table_change_wait(struct rt_table *t, int timeout_ms)
 		return -1;
 	}
 	return 0;
+}
+
+int rt_table_change_wait(struct rt_table *t, int timeout_ms)
+{
+	if (!t->writable) {
+		errno = EBADF;
+		return -1;
+	}
+	return RT_GUARDED(t, int, rt_change_wait(t, timeout_ms));
 }

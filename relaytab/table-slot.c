@@ -1,6 +1,6 @@
 /* table-slot.c - the slot primitives every table operation is built from:
- * hashing an IP to its candidate slots, the lock-free latch read, the
- * robust trylock with dead-owner repair, publish, and the change flag. */
+ * hashing an IP to its candidate slots, the lock-free latch read, publish,
+ * the hint, the counters and the change flag (the lock is table-lock.c). */
 #include "table-priv.h"
 
 #include <errno.h>
@@ -95,46 +95,6 @@ void rt_slot_fix_hint(struct rt_table *t, uint64_t i)
 	}
 }
 
-enum rt_lock_result rt_slot_lock(struct rt_table *t, uint64_t i, unsigned spins)
-{
-	struct rt_slot *s = &t->slots[i];
-
-	/* Never hand a corrupted lock word to glibc. */
-	if (t->mutex_kind < 0 || uatomic_read(&s->lock.__data.__kind) != t->mutex_kind) {
-		rt_count(t, RT_CNT_LOCK_ERR);
-		return RT_LOCK_ERROR;
-	}
-	for (unsigned n = 0;; n++) {
-		int r = pthread_mutex_trylock(&s->lock);
-
-		if (r == 0)
-			break;
-		if (r == EOWNERDEAD) {
-			/* The holder died: the published copy is complete,
-			 * only the hint and pending may be off. */
-			rt_slot_fix_hint(t, i);
-			pthread_mutex_consistent(&s->lock);
-			rt_count(t, RT_CNT_OWNER_DEAD);
-			break;
-		}
-		if (r != EBUSY) {
-			rt_count(t, RT_CNT_LOCK_ERR);
-			return RT_LOCK_ERROR;
-		}
-		if (n >= spins)
-			return RT_LOCK_BUSY;
-		caa_cpu_relax();
-	}
-	cmm_smp_mb();
-	rt_step(RT_STEP_LOCKED);
-	return RT_LOCKED;
-}
-
-void rt_slot_unlock(struct rt_table *t, uint64_t i)
-{
-	pthread_mutex_unlock(&t->slots[i].lock);
-}
-
 void rt_slot_publish(struct rt_table *t, uint64_t i, uint32_t v)
 {
 	struct rt_slot *s = &t->slots[i];
@@ -142,7 +102,7 @@ void rt_slot_publish(struct rt_table *t, uint64_t i, uint32_t v)
 	cmm_smp_wmb();
 	uatomic_set(&s->ver, v + 1);
 	rt_step(RT_STEP_PUBLISHED);
-	pthread_mutex_unlock(&s->lock);
+	rt_slot_unlock(t, i);
 }
 
 void rt_slot_clear(struct rt_table *t, uint64_t i)
@@ -228,12 +188,17 @@ uint64_t rt_clock_ms(void)
 
 uint64_t rt_table_counter(struct rt_table *t, enum rt_counter c)
 {
-	return c < RT_CNT_COUNT ? uatomic_read(&t->hdr->st[c]) : 0;
+	uint64_t v = RT_GUARDED(t, uint64_t,
+		c < RT_CNT_COUNT ? uatomic_read(&t->hdr->st[c]) : 0);
+
+	return v == (uint64_t)-1 ? 0 : v;
 }
 
 uint32_t rt_table_grace(struct rt_table *t)
 {
-	return uatomic_read(&t->hdr->grace);
+	uint32_t v = RT_GUARDED(t, uint32_t, uatomic_read(&t->hdr->grace));
+
+	return v == (uint32_t)-1 ? 0 : v;
 }
 
 int rt_table_set_grace(struct rt_table *t, uint32_t grace)
@@ -242,19 +207,16 @@ int rt_table_set_grace(struct rt_table *t, uint32_t grace)
 		errno = EBADF;
 		return -1;
 	}
-	uatomic_set(&t->hdr->grace, grace);
-	return 0;
+	return RT_GUARDED(t, int, (uatomic_set(&t->hdr->grace, grace), 0));
 }
 
 static const char *const rt_counter_names[RT_CNT_COUNT] = {
 	[RT_CNT_INSERT] = "insert",
 	[RT_CNT_EVICT_EXPIRED] = "evict_expired",
 	[RT_CNT_EVICT_LIVE] = "evict_live",
-	[RT_CNT_FULL] = "full",
 	[RT_CNT_BUSY] = "busy",
 	[RT_CNT_MERGED] = "merged",
 	[RT_CNT_OWNER_DEAD] = "owner_dead",
-	[RT_CNT_LOCK_ERR] = "lock_err",
 	[RT_CNT_HINT_FIX] = "hint_fix",
 	[RT_CNT_DELETE] = "delete",
 	[RT_CNT_EXPIRE] = "expire",

@@ -47,8 +47,13 @@ static void rt_refresh_locked(struct rt_table *t, uint64_t i,
 	uint32_t extra = uatomic_xchg(&s->pending, 0);
 
 	rt_step(RT_STEP_PENDING_TAKEN);
-	if (l->now > n.last_seen)
+	/* later than the stored time, or replacing a time no honest writer
+	 * stamped (beyond the clock slack: forged, or the clock stepped
+	 * back) */
+	if (l->now > n.last_seen || rt_in_future(n.last_seen, l->now))
 		n.last_seen = l->now;
+	if (n.first_seen > n.last_seen)
+		n.first_seen = n.last_seen;
 	n.count = rt_sat_add(n.count, (uint64_t)extra + (l->count ? 1 : 0));
 	if (l->count)
 		rt_set_user(&n, l);
@@ -142,8 +147,6 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 			busy_slot = (int64_t)i;
 			continue;
 		}
-		if (lr != RT_LOCKED)
-			continue;
 		if (rt_rec_is(&t->slots[i].copy[uatomic_read(&t->slots[i].ver) & 1], l->ip)) {
 			rt_refresh_locked(t, i, l);
 			*result = RT_STORED;
@@ -206,10 +209,12 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 		*result = RT_STORED;
 		return RT_TRY_DONE;
 	}
-	/* 4. all used: evict the least recently seen candidate */
+	/* 4. all used: evict the least recently seen candidate (a record
+	 * stamped in the future counts as the oldest) */
 	for (unsigned k = 0; k < c->n; k++) {
 		uint64_t i = c->idx[k];
 		int64_t v = rt_slot_read(t, i, &r);
+		uint32_t seen;
 
 		if (v < 0)
 			continue;
@@ -220,8 +225,9 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 			oldest = 0;
 			break;
 		}
-		if (r.last_seen < oldest) {
-			oldest = r.last_seen;
+		seen = rt_in_future(r.last_seen, l->now) ? 0 : r.last_seen;
+		if (victim < 0 || seen < oldest) {
+			oldest = seen;
 			victim = (int64_t)i;
 			seen_ver = v;
 			victim_live = true;
@@ -245,9 +251,9 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 	return RT_TRY_DONE;
 }
 
-int rt_table_upsert(struct rt_table *t, const struct rt_addr *ip,
-		    const char *user, enum rt_service svc, uint32_t now,
-		    int flags)
+static int rt_upsert(struct rt_table *t, const struct rt_addr *ip,
+		     const char *user, enum rt_service svc, uint32_t now,
+		     int flags)
 {
 	struct rt_login l = {
 		.ip = ip->b, .user = user, .svc = svc, .now = now,
@@ -256,18 +262,25 @@ int rt_table_upsert(struct rt_table *t, const struct rt_addr *ip,
 	struct rt_cand c;
 	int result = 0;
 
-	if (!t->writable) {
-		errno = EBADF;
-		return -1;
-	}
 	rt_candidates(t, ip->b, &c);
-	for (int a = 0; a < RT_UPSERT_ATTEMPTS; a++) {
+	for (int a = 0; a < RT_UPSERT_ATTEMPTS && !t->broken; a++) {
 		if (rt_upsert_once(t, &c, &l, &result) == RT_TRY_DONE)
 			return result;
 	}
 	rt_count(t, RT_CNT_BUSY);
 	errno = EBUSY;
 	return -1;
+}
+
+int rt_table_upsert(struct rt_table *t, const struct rt_addr *ip,
+		    const char *user, enum rt_service svc, uint32_t now,
+		    int flags)
+{
+	if (!t->writable) {
+		errno = EBADF;
+		return -1;
+	}
+	return RT_GUARDED(t, int, rt_upsert(t, ip, user, svc, now, flags));
 }
 
 /* Delete slot i if it still holds a live record matching (ip or user). */
@@ -297,16 +310,12 @@ static int rt_delete_slot(struct rt_table *t, uint64_t i, const uint8_t *ip,
 	return 1;
 }
 
-int rt_table_delete(struct rt_table *t, const struct rt_addr *ip)
+static int rt_delete(struct rt_table *t, const struct rt_addr *ip)
 {
 	struct rt_cand c;
 	struct rt_rec r;
 	int removed = 0, r1;
 
-	if (!t->writable) {
-		errno = EBADF;
-		return -1;
-	}
 	rt_candidates(t, ip->b, &c);
 	for (unsigned k = 0; k < c.n; k++) {
 		if (rt_slot_read(t, c.idx[k], &r) >= 0 && !rt_rec_is(&r, ip->b))
@@ -322,19 +331,22 @@ int rt_table_delete(struct rt_table *t, const struct rt_addr *ip)
 	return removed;
 }
 
-int rt_table_delete_user(struct rt_table *t, const char *user)
+int rt_table_delete(struct rt_table *t, const struct rt_addr *ip)
+{
+	if (!t->writable) {
+		errno = EBADF;
+		return -1;
+	}
+	return RT_GUARDED(t, int, rt_delete(t, ip));
+}
+
+static int rt_delete_user(struct rt_table *t, const char *user)
 {
 	size_t len = strlen(user);
 	struct rt_rec r;
 	int removed = 0, r1;
 
-	if (!t->writable) {
-		errno = EBADF;
-		return -1;
-	}
-	if (len > RT_USER_MAX)
-		return 0;
-	for (uint64_t i = 0; i < t->capacity; i++) {
+	for (uint64_t i = 0; i < t->capacity && !t->broken; i++) {
 		if (rt_slot_read(t, i, &r) >= 0 &&
 		    !(r.state == RT_STATE_LIVE && r.user_len == len &&
 		      memcmp(r.user, user, len) == 0))
@@ -347,4 +359,17 @@ int rt_table_delete_user(struct rt_table *t, const char *user)
 		removed += r1;
 	}
 	return removed;
+}
+
+int rt_table_delete_user(struct rt_table *t, const char *user)
+{
+	if (!t->writable) {
+		errno = EBADF;
+		return -1;
+	}
+	if (strlen(user) > RT_USER_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return RT_GUARDED(t, int, rt_delete_user(t, user));
 }

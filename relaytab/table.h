@@ -7,7 +7,7 @@
  * CLI and the lookup service. The layout is fixed at creation and is
  * described byte for byte in relaytab(5).
  *
- * Design (see ../shared/notes/table-design.md section 4):
+ * Design:
  * - Fixed capacity, open addressing: each IP hashes (SipHash-2-4, random key
  *   per table) to two 16-slot buckets; a dense array of 32-bit fingerprints
  *   is a hint for finding it.
@@ -17,11 +17,12 @@
  *   publish, on a version instead of a pointer (a "latch" seqcount).
  * - Readers take no lock and may map the file read-only: they read ver,
  *   copy the record, re-read ver and retry if it moved. They never see a
- *   torn record, whatever writers do or however they die.
- * - Writers of the same slot serialise on a per-slot robust, process-shared
- *   mutex taken only by trylock plus a bounded spin, never by blocking. A
- *   writer SIGKILLed while holding it loses at most its own update; the next
- *   locker gets EOWNERDEAD, repairs the hint and carries on.
+ *   torn record from honest writers, whatever those do or however they die.
+ * - Writers of the same slot serialise on a per-slot lock word holding the
+ *   owner's thread id and start time (table-lock.c), taken by compare-and-
+ *   swap plus a bounded spin, never by blocking. A writer SIGKILLed while
+ *   holding it loses at most its own update; a later locker that proves the
+ *   owner dead takes the lock over, repairs the hint and carries on.
  * - Slot memory is never freed, only re-versioned, so there is no ABA and
  *   no grace period: every decision taken on a lock-free read is re-checked
  *   under the lock against the version it was taken on.
@@ -32,11 +33,24 @@
  * registry and grace periods live in private memory - and so cannot protect
  * data shared between processes; this library does not use them.
  *
- * Trust: every member of the table's group may write the file and so can
- * forge or corrupt records. Readers are protected against that (the header
- * is validated on a private copy, every index is masked, every record is
- * sanitised); writers only against accidental corruption. The group must
- * hold only the mail processes.
+ * Trust: every member of the table's group (every mail user's imap and pop3
+ * process) may write any byte of the file, and may shrink it. Nothing in it
+ * is trusted by any process here, for memory safety, liveness or a relay
+ * decision:
+ * - no pointer or process-private datum is ever stored in the file;
+ * - geometry (sizes, offsets, capacity, hash key) is read once, validated,
+ *   into private memory and never re-read; every index is masked, every
+ *   length clamped, every record sanitised on a private copy;
+ * - a file shrunk under a mapping does not kill: the SIGBUS is caught
+ *   (table-guard.c), the call fails with EIO and the caller reopens;
+ * - every loop is bounded, no call waits on a lock word, and a lock is only
+ *   taken over from an owner proven dead;
+ * - times stamped more than RT_FUTURE_SLACK seconds ahead grant nothing,
+ *   and the grace that decides liveness is the caller's (the header's grace
+ *   is only a hint writers use to count evictions).
+ * What a group member can do is inherent to a shared writable table: forge
+ *   records (so grant relay to any address for a grace) and spoil or delete
+ *   others' records. relaytab(8) SECURITY says so.
  *
  * Conventions: functions return 0 on success and -1 with errno set on
  * failure (and a reason in *err where they take one); lookups return 1 found,
@@ -79,6 +93,14 @@
 #define RT_CAP_LOG2_MAX 24
 #define RT_CAP_LOG2_DEFAULT 14	/* 16384 slots, about 4 MiB */
 
+/* How far ahead of now a record's time may be (clock steps between
+ * processes, rounding) before it is taken as forged and grants nothing. */
+#define RT_FUTURE_SLACK 10
+static inline bool rt_in_future(uint32_t stamp, uint32_t now)
+{
+	return (uint64_t)stamp > (uint64_t)now + RT_FUTURE_SLACK;
+}
+
 struct rt_table;
 
 /* A record as readers see it: a consistent, sanitised copy. */
@@ -115,15 +137,19 @@ int rt_table_create(const char *path, const struct rt_create_opts *opts,
 /* Open and validate a table: the header is read into private memory and
  * checked (magic, byte order, version, sizes, lock ABI, geometry, file size,
  * checksum); a corrupt, truncated or foreign file is refused with a reason
- * and errno EINVAL (or the open/mmap errno). Every fd is O_CLOEXEC. */
+ * and errno EINVAL (or the open/mmap errno). Every fd is O_CLOEXEC. The
+ * first open installs the process's SIGBUS guard (table-guard.c). Every
+ * call on an open table fails with EIO once the file shrank under it:
+ * close it and open the path again. */
 int rt_table_open(const char *path, int flags, struct rt_table **table_r,
 		  struct rt_err *err);
 /* Unmap and close; sets *table to NULL. NULL is fine. */
 void rt_table_close(struct rt_table **table);
 
 /* Check that the file at the opened path is still the one mapped (same
- * device and inode, same size). Returns 1 if it is, 0 if it was replaced,
- * truncated or removed (reopen it), -1 on error. Cheap: one stat. */
+ * device and inode, same size) and the mapping is sound. Returns 1 if it
+ * is, 0 if it was replaced, truncated or removed (reopen it), -1 on error.
+ * Cheap: one stat. */
 int rt_table_still_current(struct rt_table *table);
 
 /* Upsert flags. */
@@ -139,12 +165,12 @@ int rt_table_still_current(struct rt_table *table);
 
 /* Record a login of ip by user through svc at time now. Never blocks beyond
  * a bounded spin. Returns RT_STORED, RT_MERGED or RT_ABSENT, or -1 with
- * errno: ENOSPC (table full and the full-table policy refused), EBUSY
- * (contended beyond the spin budget), EIO (a corrupt lock word), EBADF
- * (opened read-only). Evicts the least recently seen of the IP's 32
- * candidate slots when they are all used, expired records first, and counts
- * every eviction of a live record. Sets the change flag (and wakes a waiting
- * compiler) when it inserts a new IP. */
+ * errno: EBUSY (contended beyond the spin budget, or every candidate slot
+ * held by a live owner), EIO (the file shrank: reopen), EBADF (opened
+ * read-only). Evicts the least recently seen of the IP's 32 candidate slots
+ * when they are all used (empty ones first, a future-stamped record counts
+ * as the oldest), and counts every eviction of a live record. Sets the
+ * change flag (and wakes a waiting compiler) when it inserts a new IP. */
 int rt_table_upsert(struct rt_table *table, const struct rt_addr *ip,
 		    const char *user, enum rt_service svc, uint32_t now,
 		    int flags);
@@ -155,9 +181,9 @@ int rt_table_upsert(struct rt_table *table, const struct rt_addr *ip,
 int rt_table_lookup(struct rt_table *table, const struct rt_addr *ip,
 		    struct rt_record *rec_r);
 
-/* True if rec is live at now: now < last_seen + grace. now is the whole
- * second of the wall clock (time(NULL)), so a record expires at the instant
- * last_seen + grace. */
+/* True if rec is live at now: now < last_seen + grace, and last_seen is not
+ * beyond now + RT_FUTURE_SLACK. now is the whole second of the wall clock
+ * (rt_time_now()), so a record expires at the instant last_seen + grace. */
 bool rt_record_live(const struct rt_record *rec, uint32_t now, uint32_t grace);
 
 /* The time to store as first_seen/last_seen: the wall clock rounded to the
@@ -175,7 +201,8 @@ uint64_t rt_clock_ms(void);
  * Sets the change flag when it removes something. */
 int rt_table_delete(struct rt_table *table, const struct rt_addr *ip);
 /* Remove every record whose user is exactly user. Returns the number
- * removed, or -1. */
+ * removed, or -1 (ENAMETOOLONG: longer than RT_USER_MAX, so no record can
+ * hold it). */
 int rt_table_delete_user(struct rt_table *table, const char *user);
 
 /* Scan callback: return 0 to go on, anything else to stop the scan (which
@@ -186,16 +213,19 @@ struct rt_scan_stats {
 	uint64_t live;		/* records passed to the callback */
 	uint64_t expired;	/* records deleted because last_seen < expire_before */
 	uint64_t busy;		/* slots skipped because a writer held them */
+	uint64_t future;	/* records stamped beyond now + RT_FUTURE_SLACK */
 };
 
 /* Visit every record, each read consistently, in slot order (callers sort).
- * With expire_before != 0 (needs RT_OPEN_RDWR), a record whose last_seen is
- * before it is deleted instead of visited - by trylock only, never waiting:
- * a record busy at that instant is visited and expires on the next scan.
- * The same IP may rarely appear twice (two concurrent first logins); callers
- * merge. Returns 0 (or the callback's stop value), -1 on error. stats_r may
- * be NULL. */
-int rt_table_scan(struct rt_table *table, uint32_t expire_before,
+ * With now != 0, a record stamped beyond now + RT_FUTURE_SLACK is not
+ * visited (counted in future). With expire_before != 0 (needs RT_OPEN_RDWR),
+ * a record whose last_seen is before it, or in the future, is deleted
+ * instead of visited - by a lock try only, never waiting: a record busy at
+ * that instant is skipped and expires on the next scan. The same IP may
+ * rarely appear twice (two concurrent first logins); callers merge. Returns
+ * 0 (or the callback's stop value), -1 on error (EIO: the file shrank).
+ * stats_r may be NULL. */
+int rt_table_scan(struct rt_table *table, uint32_t now, uint32_t expire_before,
 		  rt_scan_fn *fn, void *context, struct rt_scan_stats *stats_r);
 
 /* Change notification, for the compiler. Inserts of a new IP and deletes set
@@ -213,8 +243,10 @@ int rt_table_change_wait(struct rt_table *table, int timeout_ms);
  * before rt_table_change_wait() would otherwise not interrupt it. */
 void rt_table_change_notify(struct rt_table *table);
 
-/* The grace stored in the header: writers prefer evicting records older than
- * it. The compiler stores its configured grace here. */
+/* The grace stored in the header: the compiler stores its configured grace
+ * here, and writers use it only to count an eviction as of an expired or a
+ * live record. Any group member can change it, so no decision about relay
+ * is taken on it: readers use their own configured grace. */
 uint32_t rt_table_grace(struct rt_table *table);
 int rt_table_set_grace(struct rt_table *table, uint32_t grace);
 
@@ -223,11 +255,9 @@ enum rt_counter {
 	RT_CNT_INSERT,		/* new IPs inserted */
 	RT_CNT_EVICT_EXPIRED,	/* expired records evicted to make room */
 	RT_CNT_EVICT_LIVE,	/* live records evicted (table too small!) */
-	RT_CNT_FULL,		/* upserts refused: table full */
 	RT_CNT_BUSY,		/* upserts given up: contended */
 	RT_CNT_MERGED,		/* logins handed to a busy slot's holder */
 	RT_CNT_OWNER_DEAD,	/* locks recovered from a dead holder */
-	RT_CNT_LOCK_ERR,	/* corrupt lock words met */
 	RT_CNT_HINT_FIX,	/* stale fingerprint hints repaired */
 	RT_CNT_DELETE,		/* records deleted (del, expiry) */
 	RT_CNT_EXPIRE,		/* records expired by the compiler */
@@ -245,15 +275,17 @@ struct rt_stats {
 	uint64_t file_size;	/* bytes */
 	uint32_t slot_size;	/* bytes per slot */
 	uint32_t created;	/* unix time */
-	uint32_t grace;		/* header grace, seconds */
+	uint32_t grace;		/* the grace live was counted with */
 	uint64_t used;		/* slots holding a record (live or expired) */
 	uint64_t live;		/* records seen within the grace */
 	uint64_t busy;		/* slots busy during the count */
+	uint64_t future;	/* records stamped beyond now + RT_FUTURE_SLACK */
 	uint64_t counters[RT_CNT_COUNT];
 };
-/* Count used/live records (a scan) and copy the counters. now is used with
- * the header grace to count live records. */
-int rt_table_stats(struct rt_table *table, uint32_t now, struct rt_stats *stats_r);
+/* Count used/live records (a scan, live meaning within grace at now) and
+ * copy the counters. */
+int rt_table_stats(struct rt_table *table, uint32_t now, uint32_t grace,
+		   struct rt_stats *stats_r);
 
 /* Test hook: when set, called by writers at numbered protocol steps
  * (lock taken, hint set, copy written, before publish, after publish...),

@@ -51,7 +51,9 @@ RELAYTAB_NOW=1800000101 RT compile --config /dev/null --grace 50 --postfix-cdb "
 is "$(cdb -d "$M/relay.cdb" | grep -c :)" 1 "compile --grace 50 expires all but the new entry"
 RT query 192.0.2.1 --grace 1d; is $? 1 "... and deletes the expired records from the table"
 
-# IPv6 prefixes
+# IPv6 prefixes (the clock goes on from the last step: a clock that went
+# back more than 10 s would make 192.0.2.50 a future-stamped record)
+export RELAYTAB_NOW=1800000101
 RT add 2001:db8:1:2::5
 RT add 2001:db8:7:0::9
 RT compile --config /dev/null --grace 1d --ipv6-prefix 64 --postfix-cdb "$M/p64"

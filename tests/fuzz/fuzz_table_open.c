@@ -33,8 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fwrite(data, 1, size, f);
 	fclose(f);
 	if (rt_table_open(path, RT_OPEN_RDONLY, &t, &err) == 0) {
-		rt_table_scan(t, 0, count_cb, &n, NULL);
-		rt_table_stats(t, 2000000000U, &st);
+		rt_table_scan(t, 0, 0, count_cb, &n, NULL);
+		rt_table_stats(t, 2000000000U, 1800, &st);
 		rt_addr_parse("192.0.2.1", &a);
 		rt_table_lookup(t, &a, &rec);
 		rt_table_close(&t);

@@ -90,7 +90,7 @@ static void expirer(void)
 	if (rt_table_open(path, RT_OPEN_RDWR, &t, NULL) != 0)
 		_exit(2);
 	for (;;) {
-		rt_table_scan(t, 2000, NULL, NULL, NULL);	/* churn set only */
+		rt_table_scan(t, 0, 2000, NULL, NULL, NULL);	/* churn set only */
 		usleep(200);
 	}
 }
@@ -118,7 +118,7 @@ static void reader(void)
 	if (rt_table_open(path, RT_OPEN_RDONLY, &t, NULL) != 0)
 		_exit(2);
 	for (;;)
-		rt_table_scan(t, 0, check_record, NULL, NULL);
+		rt_table_scan(t, 0, 0, check_record, NULL, NULL);
 }
 
 static pid_t spawn(void (*fn)(unsigned, bool), unsigned seed, bool hooked)
@@ -270,7 +270,7 @@ int main(void)
 	tap_is_int(over, 0, "no login counted more than it was attempted");
 	tap_is_int(fresh_fail, 0, "fresh upserts succeed on every IP");
 	struct rt_stats st;
-	rt_table_stats(t, BASE_NOW, &st);
+	rt_table_stats(t, BASE_NOW, 1800, &st);
 	tap_diag("owner_dead recoveries %llu, merged %llu, busy %llu, hint_fix %llu",
 		 (unsigned long long)st.counters[RT_CNT_OWNER_DEAD],
 		 (unsigned long long)st.counters[RT_CNT_MERGED],

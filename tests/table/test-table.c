@@ -115,10 +115,17 @@ static void test_upsert_lookup(void)
 	rt_table_upsert(t, &b, longuser, RT_SVC_IMAP, 1030, RT_UPSERT_LOGIN);
 	rt_table_lookup(t, &b, &r);
 	tap_is_int(strlen(r.user), RT_USER_MAX, "long user truncated to 64 bytes");
-	tap_is_int(rt_table_upsert(t, &a, "z", RT_SVC_IMAP, 900, RT_UPSERT_LOGIN),
-		   RT_STORED, "login with an older clock");
+	tap_is_int(rt_table_upsert(t, &a, "z", RT_SVC_IMAP, 1020 - RT_FUTURE_SLACK,
+				   RT_UPSERT_LOGIN),
+		   RT_STORED, "login with a clock behind, within the slack");
 	rt_table_lookup(t, &a, &r);
-	tap_is_int(r.last_seen, 1020, "last_seen never goes back");
+	tap_is_int(r.last_seen, 1020, "last_seen does not go back within the slack");
+	tap_is_int(rt_table_upsert(t, &a, "z", RT_SVC_IMAP, 900, RT_UPSERT_LOGIN),
+		   RT_STORED, "login with a clock 120 s behind the stored time");
+	rt_table_lookup(t, &a, &r);
+	tap_is_int(r.last_seen, 900,
+		   "a stored time beyond the slack (forged, or the clock stepped back) is replaced");
+	tap_is_int(r.first_seen, 900, "first_seen is never after last_seen");
 	rt_table_close(&t);
 }
 
@@ -135,23 +142,25 @@ static void test_delete_scan(void)
 		rt_table_upsert(t, &a, i % 2 ? "odd" : "even", RT_SVC_IMAP,
 				(uint32_t)(1000 + i), 0);
 	}
-	tap_is_int(rt_table_scan(t, 0, count_cb, &n, &st), 0, "scan");
+	tap_is_int(rt_table_scan(t, 0, 0, count_cb, &n, &st), 0, "scan");
 	tap_is_int(n, 50, "scan visits 50 records");
 	struct rt_addr a = ip("10.0.0.0");
 	tap_is_int(rt_table_delete(t, &a), 1, "delete one IP");
 	tap_is_int(rt_table_delete(t, &a), 0, "delete it again: nothing");
 	tap_is_int(rt_table_delete_user(t, "odd"), 25, "delete 25 records of a user");
 	n = 0;
-	rt_table_scan(t, 1030, count_cb, &n, &st);
+	rt_table_scan(t, 0, 1030, count_cb, &n, &st);
 	tap_is_int(st.expired, 14, "scan expires the 14 remaining records seen before 1030");
 	tap_is_int(n, 10, "and visits the 10 newer ones");
 	n = 0;
-	rt_table_scan(t, 0, count_cb, &n, NULL);
+	rt_table_scan(t, 0, 0, count_cb, &n, NULL);
 	tap_is_int(n, 10, "expired records are gone");
 	struct rt_stats ss;
-	tap_is_int(rt_table_stats(t, 1100, &ss), 0, "stats");
+	tap_is_int(rt_table_stats(t, 1100, 100, &ss), 0, "stats");
 	tap_is_int(ss.used, 10, "stats: used");
-	tap_is_int(ss.live, 10, "stats: live within the header grace");
+	tap_is_int(ss.live, 10, "stats: live within the grace given");
+	tap_is_int(rt_table_stats(t, 1100, 50, &ss), 0, "stats, a shorter grace");
+	tap_is_int(ss.live, 0, "stats: none live within 50 s (the newest is from 1049)");
 	tap_is_int(ss.counters[RT_CNT_INSERT], 50, "stats: inserts counted");
 	tap_is_int(ss.counters[RT_CNT_EXPIRE], 14, "stats: expiries counted");
 	tap_is_int(ss.counters[RT_CNT_DELETE], 40, "stats: deletes counted (1+25+14)");
@@ -173,9 +182,9 @@ static void test_eviction(void)
 			stored++;
 	}
 	tap_is_int(stored, 3000, "every upsert into a full table succeeds");
-	rt_table_scan(t, 0, count_cb, &n, NULL);
+	rt_table_scan(t, 0, 0, count_cb, &n, NULL);
 	tap_is_int(n, 1024, "the table is full (1024 records)");
-	rt_table_stats(t, 13000, &ss);
+	rt_table_stats(t, 13000, 60, &ss);
 	tap_ok(ss.counters[RT_CNT_EVICT_LIVE] + ss.counters[RT_CNT_EVICT_EXPIRED] >= 3000 - 1024,
 	       "evictions counted (%llu live, %llu expired)",
 	       (unsigned long long)ss.counters[RT_CNT_EVICT_LIVE],

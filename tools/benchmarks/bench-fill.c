@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 		if (rt_table_upsert(t, &a, "bench", RT_SVC_IMAP, when, RT_UPSERT_LOGIN) < 0)
 			failed++;
 	}
-	rt_table_stats(t, (uint32_t)time(NULL), &st);
+	rt_table_stats(t, (uint32_t)time(NULL), 1800, &st);
 	rt_table_close(&t);
 	if (failed > 0 || st.counters[RT_CNT_EVICT_LIVE] > 0) {
 		fprintf(stderr, "bench-fill: %lu upserts failed, %llu live records evicted\n",

@@ -141,7 +141,7 @@ int main(int argc, char **argv)
 	t = make_table(path, 17);
 	run_procs(path, 1, 1, 104858, 0);
 	struct rt_stats st;
-	rt_table_stats(t, 2000000000U, &st);
+	rt_table_stats(t, 2000000000U, 1800, &st);
 	printf("bytes per live record at load %.2f: %.0f (%llu live in %llu bytes, %llu live evictions)\n",
 	       (double)st.used / (double)st.capacity,
 	       (double)st.file_size / (double)st.used, (unsigned long long)st.used,
@@ -158,9 +158,9 @@ int main(int argc, char **argv)
 		run_procs(path, 2, 1, sizes[s].n / 2, 0);
 		double t0 = now_s(), t1;
 		struct rt_scan_stats ss;
-		rt_table_scan(t, 0, NULL, NULL, &ss);
+		rt_table_scan(t, 0, 0, NULL, NULL, &ss);
 		t1 = now_s();
-		rt_table_scan(t, 0, NULL, NULL, &ss);
+		rt_table_scan(t, 0, 0, NULL, NULL, &ss);
 		/* the first scan of a fresh mapping pays a page fault per 4 KiB;
 		   watch and serve keep theirs, so they see the second figure */
 		printf("snapshot scan %8llu live: %8.1f ms first (page faults), %.1f ms warm\n",

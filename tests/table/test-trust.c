@@ -1,0 +1,300 @@
+/* test-trust.c - the table trusts no writer: regression tests for what a
+ * review of the robust-mutex table found a group member could do (issue 11),
+ * each failing on that design:
+ * - garbage in every lock word (on the old table: pointers glibc wrote
+ *   through, EIO or a crash) is recovered, and nothing private is stored;
+ * - a lock held by a live owner, even a stopped one, is never taken; a dead
+ *   or reused-id owner's lock is;
+ * - a file shrunk under its mappings kills no reader or writer (SIGBUS
+ *   before), and the table works again once its size is back;
+ * - a record stamped in the future grants nothing and is expired;
+ * - a SIGBUS that is not the table's still kills as it would. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "table-priv.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/rt-test-trust.XXXXXX";
+static char path[256];
+
+static struct rt_addr ip_n(unsigned i)
+{
+	uint8_t v4[4] = { 198, 51, (uint8_t)(i >> 8), (uint8_t)i };
+	struct rt_addr a;
+
+	rt_addr_from_v4(&a, v4);
+	return a;
+}
+
+static struct rt_table *fresh(void)
+{
+	struct rt_create_opts o = { 10, 0600, (gid_t)-1, 60, true };
+	struct rt_table *t;
+	struct rt_err err;
+
+	if (rt_table_create(path, &o, &err) != 0)
+		tap_bail("create: %s", err.msg);
+	if (rt_table_open(path, RT_OPEN_RDWR, &t, &err) != 0)
+		tap_bail("open: %s", err.msg);
+	return t;
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void test_garbage_locks(void)
+{
+	struct rt_table *t = fresh();
+	uint64_t seed = 0x9e3779b97f4a7c15ULL, nonzero = 0, reserved = 0;
+	unsigned stored = 0;
+
+	/* what a hostile writer stores: random words, pointer-like words,
+	 * words with a negative or zero thread id */
+	for (uint64_t i = 0; i < t->capacity; i++) {
+		uint64_t w = xorshift(&seed);
+
+		if (i % 3 == 1)
+			w = 0x00007ffc00000000ULL | (w & 0xfffffff0);
+		else if (i % 3 == 2)
+			w = (w << 32) | 0xffffffffULL;
+		t->slots[i].lock = w;
+	}
+	for (unsigned i = 0; i < 300; i++) {
+		struct rt_addr a = ip_n(i);
+
+		stored += rt_table_upsert(t, &a, "u", RT_SVC_IMAP, 1000, 0) == RT_STORED;
+	}
+	tap_is_int(stored, 300, "every upsert succeeds over garbage lock words");
+	tap_ok(rt_table_counter(t, RT_CNT_OWNER_DEAD) > 0,
+	       "garbage owners were taken over (%llu)",
+	       (unsigned long long)rt_table_counter(t, RT_CNT_OWNER_DEAD));
+	for (uint64_t i = 0; i < t->capacity; i++)
+		t->slots[i].lock = 0;
+	for (unsigned i = 0; i < 300; i++) {
+		struct rt_addr a = ip_n(i);
+
+		rt_table_upsert(t, &a, "u", RT_SVC_IMAP, 1001, 0);
+	}
+	for (uint64_t i = 0; i < t->capacity; i++) {
+		nonzero += t->slots[i].lock != 0;
+		for (size_t k = 0; k < sizeof(t->slots[i].reserved); k++)
+			reserved += t->slots[i].reserved[k] != 0;
+	}
+	tap_is_int(nonzero, 0, "after the writes every lock word is free again");
+	tap_is_int(reserved, 0, "nothing is stored in a slot besides lock, ver, pending, records");
+	rt_table_close(&t);
+}
+
+/* A child locks slot i and stops itself. */
+static pid_t stopped_holder(uint64_t i)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		tap_bail("fork");
+	if (pid == 0) {
+		struct rt_table *c;
+
+		if (rt_table_open(path, RT_OPEN_RDWR, &c, NULL) != 0 ||
+		    rt_slot_lock(c, i, 0) != RT_LOCKED)
+			_exit(2);
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status))
+		tap_bail("holder did not stop");
+	return pid;
+}
+
+static void test_live_owner(void)
+{
+	struct rt_table *t = fresh();
+	uint64_t dead0 = rt_table_counter(t, RT_CNT_OWNER_DEAD);
+	pid_t pid = stopped_holder(7);
+	uint64_t word = t->slots[7].lock;
+	int status;
+
+	tap_is_int((long long)(uint32_t)word, pid,
+		   "the lock word names the holder's thread id, nothing else");
+	tap_is_int((long long)(word >> 32), rt_thread_start_time((uint32_t)pid),
+		   "... and its start time");
+	tap_is_int(rt_slot_lock(t, 7, 100000), RT_LOCK_BUSY,
+		   "a stopped live owner's lock is not taken");
+	/* the same identity with another start time: the id was reused */
+	t->slots[7].lock = word + ((uint64_t)1 << 32);
+	tap_is_int(rt_slot_lock(t, 7, 0), RT_LOCKED,
+		   "a lock whose owner's start time does not match is taken over");
+	rt_slot_unlock(t, 7);
+	t->slots[7].lock = word & 0xffffffffULL;
+	tap_is_int(rt_slot_lock(t, 7, 0), RT_LOCK_BUSY,
+		   "an owner with an unknown start time counts as alive while its id exists");
+	t->slots[7].lock = word;
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	tap_is_int(rt_slot_lock(t, 7, 0), RT_LOCKED,
+		   "a dead owner's lock is taken over");
+	rt_slot_unlock(t, 7);
+	tap_is_int(rt_table_counter(t, RT_CNT_OWNER_DEAD) - dead0, 2,
+		   "both take-overs are counted");
+	t->slots[9].lock = rt_lock_self();
+	tap_is_int(rt_slot_lock(t, 9, 0), RT_LOCKED,
+		   "a word naming the locker itself (forged) is taken over");
+	rt_slot_unlock(t, 9);
+	rt_table_close(&t);
+}
+
+static int count_cb(const struct rt_record *rec, void *ctx)
+{
+	(void)rec;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* In a child (a SIGBUS must not kill the test): shrink the file under a
+ * read-only and a writable mapping, then use both. Exit status: the number
+ * of calls that did not fail cleanly with EIO. */
+static void shrink_child(void)
+{
+	struct rt_table *rd, *wr;
+	struct rt_record rec;
+	struct rt_addr a = ip_n(3);
+	int fd, bad = 0, n = 0;
+
+	if (rt_table_open(path, RT_OPEN_RDONLY, &rd, NULL) != 0 ||
+	    rt_table_open(path, RT_OPEN_RDWR, &wr, NULL) != 0)
+		_exit(100);
+	if ((fd = open(path, O_RDWR)) < 0 || ftruncate(fd, 4096) != 0)
+		_exit(101);
+	close(fd);
+	errno = 0;
+	bad += !(rt_table_lookup(rd, &a, &rec) == -1 && errno == EIO);
+	errno = 0;
+	bad += !(rt_table_upsert(wr, &a, "u", RT_SVC_IMAP, 1000, 0) == -1 && errno == EIO);
+	errno = 0;
+	bad += !(rt_table_scan(rd, 0, 0, count_cb, &n, NULL) == -1 && errno == EIO);
+	errno = 0;
+	bad += !(rt_table_delete(wr, &a) == -1 && errno == EIO);
+	bad += rt_table_still_current(rd) != 0;
+	bad += rt_table_still_current(wr) != 0;
+	rt_table_close(&rd);
+	rt_table_close(&wr);
+	_exit(bad);
+}
+
+static void test_shrink(void)
+{
+	struct rt_table *t = fresh();
+	struct rt_table *again;
+	struct rt_err err;
+	struct rt_addr a = ip_n(3);
+	struct stat st;
+	int status, fd;
+	pid_t pid;
+
+	rt_table_upsert(t, &a, "u", RT_SVC_IMAP, 1000, 0);
+	stat(path, &st);
+	rt_table_close(&t);
+	if ((pid = fork()) == 0)
+		shrink_child();
+	waitpid(pid, &status, 0);
+	if (!tap_ok(WIFEXITED(status), "a reader and a writer survive the file shrinking under them"))
+		tap_diag("killed by signal %d", WTERMSIG(status));
+	tap_is_int(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0,
+		   "every call on the shrunk table fails with EIO, and reopening is asked for");
+	if ((fd = open(path, O_RDWR)) < 0 || ftruncate(fd, st.st_size) != 0)
+		tap_bail("restore size");
+	close(fd);
+	tap_is_int(rt_table_open(path, RT_OPEN_RDWR, &again, &err), 0,
+		   "the restored file opens");
+	tap_is_int(rt_table_upsert(again, &a, "u", RT_SVC_IMAP, 1000, 0), RT_STORED,
+		   "and takes writes again (its zeroed slots are free)");
+	rt_table_close(&again);
+}
+
+static void test_future(void)
+{
+	struct rt_table *t = fresh();
+	struct rt_addr a = ip_n(5);
+	struct rt_record rec;
+	struct rt_scan_stats st;
+	struct rt_stats ss;
+	int n = 0;
+
+	rt_table_upsert(t, &a, "forger", RT_SVC_IMAP, 4000000000U, 0);
+	tap_is_int(rt_table_lookup(t, &a, &rec), 1, "a future-stamped record is there");
+	tap_ok(!rt_record_live(&rec, 1000000000U, 3600), "... and grants nothing");
+	tap_ok(rt_record_live(&rec, 4000000000U - RT_FUTURE_SLACK, 3600),
+	       "a record RT_FUTURE_SLACK ahead still counts (clock steps)");
+	rt_table_scan(t, 1000000000U, 0, count_cb, &n, &st);
+	tap_is_int(n, 0, "a scan does not visit it");
+	tap_is_int(st.future, 1, "... and counts it");
+	rt_table_stats(t, 1000000000U, 3600, &ss);
+	tap_is_int(ss.future, 1, "stats count it");
+	tap_is_int(ss.live, 0, "stats do not count it live");
+	rt_table_scan(t, 1000000000U, 1000000000U - 3600, NULL, NULL, &st);
+	tap_is_int(st.expired, 1, "an expiring scan deletes it");
+	tap_is_int(rt_table_lookup(t, &a, &rec), 0, "gone");
+	rt_table_close(&t);
+}
+
+static void test_foreign_sigbus(void)
+{
+	struct rt_table *t = fresh();
+	int status;
+	pid_t pid;
+
+	rt_table_close(&t);
+	if ((pid = fork()) == 0) {
+		char other[300];
+		volatile char *p;
+		int fd;
+
+		snprintf(other, sizeof(other), "%s/other", dir);
+		if (rt_table_open(path, RT_OPEN_RDONLY, &t, NULL) != 0 ||
+		    (fd = open(other, O_RDWR | O_CREAT, 0600)) < 0 ||
+		    ftruncate(fd, 8192) != 0)
+			_exit(100);
+		p = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED || ftruncate(fd, 0) != 0)
+			_exit(101);
+		(void)p[4096];
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	/* killed by SIGBUS, or by the sanitizer's own report of it */
+	tap_ok(!(WIFEXITED(status) && WEXITSTATUS(status) == 0),
+	       "a SIGBUS outside any table still ends the process (status %#x)", status);
+}
+
+int main(void)
+{
+	if (mkdtemp(dir) == NULL)
+		tap_bail("mkdtemp");
+	snprintf(path, sizeof(path), "%s/table", dir);
+	test_garbage_locks();
+	test_live_owner();
+	test_shrink();
+	test_future();
+	test_foreign_sigbus();
+	unlink(path);
+	char other[300];
+	snprintf(other, sizeof(other), "%s/other", dir);
+	unlink(other);
+	rmdir(dir);
+	return tap_done();
+}
