@@ -1,6 +1,11 @@
-/* cmd-watch.c - "relaytab watch": the compiler as a daemon. Recompiles when
- * the table's change flag is raised (a new address or a deletion), and
- * wakes when the next entry expires; one watcher per table (a lock file). */
+/* cmd-watch.c - "relaytab watch": the compiler as a daemon, and the owner of
+ * the table. Recompiles when the table's change flag is raised (a new
+ * address or a deletion), and wakes when the next entry expires; one
+ * watcher per table (a lock file). Fails closed in time: while the table
+ * cannot be read, it keeps publishing its last good view, expiring it by
+ * the clock, so no grant outlives its grace. Repairs the table: a repair
+ * pass every few seconds (rt_table_repair), and a rebuild when the file
+ * was damaged in place (its header rewritten, or shrunk). */
 #include "cli.h"
 
 #include <errno.h>
@@ -22,6 +27,8 @@
 #define WATCH_COALESCE_MS 20
 #define WATCH_MAX_SLEEP_MS 60000
 #define WATCH_RETRY_MS 1000
+#define WATCH_REPAIR_MS 5000	/* between repair passes */
+#define WATCH_CHECK_MS 1000	/* between looks at the file (stat, header) */
 
 static volatile sig_atomic_t watch_hup, watch_term;
 /* the open table, for the signal handler (NULL while none is open) */
@@ -82,6 +89,83 @@ static long watch_ms_until(uint32_t when)
 	return ms > WATCH_MAX_SLEEP_MS ? WATCH_MAX_SLEEP_MS : (long)ms;
 }
 
+/* The last good view of the table (what the maps were last built from). */
+struct watch_view {
+	struct rt_liveset ls;
+	bool have;
+};
+
+/* The table cannot be read: publish the last good view minus what expired
+ * since (nothing at all if there never was one). Returns the time to wait. */
+static long watch_fail_closed(struct rt_compile_conf *conf, struct watch_view *v,
+			      struct cli_global *g)
+{
+	struct rt_compile_report rep;
+	struct rt_err err;
+	size_t dropped;
+
+	dropped = rt_liveset_expire(&v->ls, cli_now(), conf->grace, conf->exclude);
+	if (dropped > 0 || !v->have)
+		fprintf(stderr, "relaytab: the table cannot be read: the maps keep %zu "
+			"entr%s of the last good view until each expires\n",
+			v->ls.n, v->ls.n == 1 ? "y" : "ies");
+	v->have = true;
+	(void)rt_compile_publish(conf, &v->ls, watch_log, g, &rep, &err);
+	if (rep.next_expiry != 0 && watch_ms_until(rep.next_expiry) < WATCH_RETRY_MS)
+		return watch_ms_until(rep.next_expiry);
+	return WATCH_RETRY_MS;
+}
+
+/* The file at the path is the one we have open, but its header was
+ * rewritten or it shrank: rebuild it from what our mapping still reads,
+ * plus the entries of the last good view that are missing. */
+static void watch_rebuild(struct rt_table **t, struct rt_compile_conf *conf,
+			  const struct watch_view *v, const char *path)
+{
+	struct rt_table *nt;
+	struct rt_err err;
+	size_t restored = 0;
+	int copied = rt_table_rebuild(*t, conf->grace, &nt, &err);
+
+	watch_close(t);
+	if (copied < 0) {
+		fprintf(stderr, "relaytab: error: table %s was damaged in place and "
+			"cannot be rebuilt: %s\n", path, err.msg);
+		return;
+	}
+	for (size_t i = 0; v->have && i < v->ls.n; i++) {
+		const struct rt_live_entry *e = &v->ls.v[i];
+
+		if (rt_table_lookup(nt, &e->ip, NULL) == 0 &&
+		    rt_table_upsert(nt, &e->ip, "", RT_SVC_OTHER, e->last_seen,
+				    RT_UPSERT_LOGIN) >= 0)
+			restored++;
+	}
+	fprintf(stderr, "relaytab: table %s was damaged in place (header rewritten "
+		"or file shrunk); rebuilt it with %d record%s copied and %zu restored "
+		"from the last compile\n", path, copied, copied == 1 ? "" : "s",
+		restored);
+	*t = nt;
+	watch_table = nt;
+}
+
+/* The repair pass, logged when it found something. */
+static void watch_repair(struct rt_table *t, const char *path)
+{
+	struct rt_repair_stats rs;
+
+	if (rt_table_repair(t, &rs) != 0)
+		return;
+	if (rs.locks_dead + rs.locks_foreign + rs.records + rs.hints == 0)
+		return;
+	fprintf(stderr, "relaytab: repaired table %s: %llu lock%s of dead owners, "
+		"%llu forged lock%s, %llu invalid record%s, %llu stale hint%s\n", path,
+		(unsigned long long)rs.locks_dead, rs.locks_dead == 1 ? "" : "s",
+		(unsigned long long)rs.locks_foreign, rs.locks_foreign == 1 ? "" : "s",
+		(unsigned long long)rs.records, rs.records == 1 ? "" : "s",
+		(unsigned long long)rs.hints, rs.hints == 1 ? "" : "s");
+}
+
 static int watch_lock(const char *table_path)
 {
 	char path[4096];
@@ -111,8 +195,9 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 	struct sigaction sa;
 	struct rt_err err;
 	char last_err[RT_ERR_MAX] = "";
+	struct watch_view view = { .have = false };
 	int status, lock_fd;
-	uint64_t compiled_at;
+	uint64_t compiled_at, repaired_at = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
@@ -136,8 +221,8 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 		conf.noutputs == 1 ? "" : "s");
 
 	while (!watch_term) {
+		struct rt_liveset ls;
 		long timeout;
-		int r;
 
 		if (watch_hup) {
 			watch_hup = 0;
@@ -152,37 +237,54 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 			}
 		}
 		if (t != NULL && rt_table_still_current(t) != 1) {
-			fprintf(stderr, "relaytab: table %s was replaced; reopening\n",
-				lg.table_path);
-			watch_close(&t);
+			if (rt_table_same_file(t)) {
+				watch_rebuild(&t, &conf, &view, lg.table_path);
+			} else {
+				fprintf(stderr, "relaytab: table %s was replaced; reopening\n",
+					lg.table_path);
+				watch_close(&t);
+			}
 		}
 		if (t == NULL) {
 			if (rt_table_open(lg.table_path, RT_OPEN_RDWR, &t, &err) != 0) {
 				if (strcmp(err.msg, last_err) != 0) {
-					fprintf(stderr, "relaytab: error: %s (retrying; the maps are kept)\n",
+					fprintf(stderr, "relaytab: error: %s (retrying)\n",
 						err.msg);
 					snprintf(last_err, sizeof(last_err), "%s", err.msg);
 				}
-				watch_sleep_ms(WATCH_RETRY_MS);
+				watch_sleep_ms(watch_fail_closed(&conf, &view, &lg));
 				continue;
 			}
 			last_err[0] = '\0';
 			(void)rt_table_set_grace(t, conf.grace);
 			watch_table = t;
+			repaired_at = 0;
+		}
+		if (rt_clock_ms() - repaired_at >= WATCH_REPAIR_MS) {
+			watch_repair(t, lg.table_path);
+			repaired_at = rt_clock_ms();
 		}
 		rt_table_change_begin(t);
-		r = rt_compile_run(t, &conf, cli_now(), watch_log, &lg, &rep, &err);
-		compiled_at = rt_clock_ms();
-		if (r != 0 && rep.failed == 0) {
+		if (rt_compile_scan(t, &conf, cli_now(), watch_log, &lg, &ls, &rep,
+				    &err) != 0) {
+			/* unreadable now (e.g. shrunk under the scan): the
+			 * next round rebuilds or reopens it */
 			fprintf(stderr, "relaytab: error: %s\n", err.msg);
-			watch_close(&t);
-			watch_sleep_ms(WATCH_RETRY_MS);
+			watch_sleep_ms(watch_fail_closed(&conf, &view, &lg));
 			continue;
 		}
+		rt_liveset_free(&view.ls);
+		view.ls = ls;
+		view.have = true;
+		/* a map that fails is logged and retried within a second */
+		(void)rt_compile_publish(&conf, &view.ls, watch_log, &lg, &rep, &err);
+		compiled_at = rt_clock_ms();
 		timeout = rep.next_expiry ? watch_ms_until(rep.next_expiry) :
 			WATCH_MAX_SLEEP_MS;
 		if (rep.failed > 0 && timeout > WATCH_RETRY_MS)
 			timeout = WATCH_RETRY_MS;
+		if (timeout > WATCH_CHECK_MS)
+			timeout = WATCH_CHECK_MS;
 		if (watch_hup || watch_term)
 			continue;	/* came before the change flag was cleared */
 		if (rt_table_change_wait(t, (int)timeout) == 1) {
@@ -194,6 +296,7 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 	}
 	fprintf(stderr, "relaytab: watch stopped\n");
 	watch_close(&t);
+	rt_liveset_free(&view.ls);
 	rt_compile_conf_free(&conf);
 	close(lock_fd);
 	return 0;

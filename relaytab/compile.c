@@ -80,27 +80,19 @@ static int compile_output(struct rt_output *o, const struct rt_liveset *ls,
 	return 1;
 }
 
-int rt_compile_run(struct rt_table *t, struct rt_compile_conf *c, uint32_t now,
-		   rt_compile_log_fn *log, void *log_context,
-		   struct rt_compile_report *rep, struct rt_err *err)
+int rt_compile_publish(struct rt_compile_conf *c, const struct rt_liveset *ls,
+		       rt_compile_log_fn *log, void *log_context,
+		       struct rt_compile_report *rep, struct rt_err *err)
 {
 	struct warn_ctx w = { log, log_context };
-	struct rt_liveset ls;
 	struct rt_err oerr;
 	int ret = 0;
 
-	memset(rep, 0, sizeof(*rep));
-	if (rt_liveset_build(t, now, c->grace, c->exclude, &ls, err) != 0)
-		return -1;
-	rep->live = ls.n;
-	rep->expired = ls.scan.expired;
-	rep->next_expiry = ls.next_expiry;
-	if (ls.scan.expired > 0)
-		compile_log(log, log_context, RT_LOG_DEBUG, "expired %llu entr%s",
-			    (unsigned long long)ls.scan.expired,
-			    ls.scan.expired == 1 ? "y" : "ies");
+	rep->live = ls->n;
+	rep->next_expiry = ls->next_expiry;
+	rep->written = rep->failed = 0;
 	for (size_t i = 0; i < c->noutputs; i++) {
-		int r = compile_output(&c->outputs[i], &ls, c, &w, &oerr);
+		int r = compile_output(&c->outputs[i], ls, c, &w, &oerr);
 
 		if (r > 0)
 			rep->written++;
@@ -112,6 +104,37 @@ int rt_compile_run(struct rt_table *t, struct rt_compile_conf *c, uint32_t now,
 			ret = -1;
 		}
 	}
+	return ret;
+}
+
+int rt_compile_scan(struct rt_table *t, struct rt_compile_conf *c, uint32_t now,
+		    rt_compile_log_fn *log, void *log_context,
+		    struct rt_liveset *ls, struct rt_compile_report *rep,
+		    struct rt_err *err)
+{
+	memset(rep, 0, sizeof(*rep));
+	if (rt_liveset_build(t, now, c->grace, c->exclude, ls, err) != 0)
+		return -1;
+	rep->live = ls->n;
+	rep->expired = ls->scan.expired;
+	rep->next_expiry = ls->next_expiry;
+	if (ls->scan.expired > 0)
+		compile_log(log, log_context, RT_LOG_DEBUG, "expired %llu entr%s",
+			    (unsigned long long)ls->scan.expired,
+			    ls->scan.expired == 1 ? "y" : "ies");
+	return 0;
+}
+
+int rt_compile_run(struct rt_table *t, struct rt_compile_conf *c, uint32_t now,
+		   rt_compile_log_fn *log, void *log_context,
+		   struct rt_compile_report *rep, struct rt_err *err)
+{
+	struct rt_liveset ls;
+	int ret;
+
+	if (rt_compile_scan(t, c, now, log, log_context, &ls, rep, err) != 0)
+		return -1;
+	ret = rt_compile_publish(c, &ls, log, log_context, rep, err);
 	rt_liveset_free(&ls);
 	return ret;
 }

@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "emit.h"
 #include "err.h"
+#include "liveset.h"
 #include "table.h"
 
 #define RT_CONF_DEFAULT_PATH "/etc/relaytab.conf"
@@ -74,7 +75,22 @@ struct rt_compile_report {
 	uint32_t next_expiry;	/* when the next entry expires (0: none) */
 };
 
-/* One pass at time now. Logs a line per map written and per failure.
+/* The compiler's input: expire the table and build its liveset at now
+ * (rt_liveset_build with the configured grace and exclude). Fills the
+ * report's live, expired and next_expiry. Returns 0, or -1 with err. */
+int rt_compile_scan(struct rt_table *t, struct rt_compile_conf *c, uint32_t now,
+		    rt_compile_log_fn *log, void *log_context,
+		    struct rt_liveset *ls, struct rt_compile_report *rep,
+		    struct rt_err *err);
+/* The outputs: bring every configured map up to date with ls (rewriting
+ * only those whose keys changed). Logs a line per map written and per
+ * failure; fills live, next_expiry, written and failed. Returns 0, or -1
+ * if any map failed (err holds the first reason); a failed map keeps its
+ * previous content. */
+int rt_compile_publish(struct rt_compile_conf *c, const struct rt_liveset *ls,
+		       rt_compile_log_fn *log, void *log_context,
+		       struct rt_compile_report *rep, struct rt_err *err);
+/* One pass at time now: rt_compile_scan, then rt_compile_publish.
  * Returns 0, or -1 if the table could not be read or any map failed (err
  * holds the first reason); a failed map keeps its previous content. */
 int rt_compile_run(struct rt_table *t, struct rt_compile_conf *c, uint32_t now,

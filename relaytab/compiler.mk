@@ -7,5 +7,6 @@ RELAYTAB_COMPILER_SOURCES += relaytab/liveset.c relaytab/liveset.h \
 	relaytab/compile.c relaytab/compile.h relaytab/compile-conf.c
 relaytab_relaytab_SOURCES += relaytab/cmd-compile.c relaytab/cmd-watch.c
 
-TESTS += tests/compiler/compile.sh tests/compiler/watch.sh
-EXTRA_DIST += tests/compiler/compile.sh tests/compiler/watch.sh
+TESTS += tests/compiler/compile.sh tests/compiler/watch.sh tests/compiler/watch-damage.sh
+EXTRA_DIST += tests/compiler/compile.sh tests/compiler/watch.sh \
+	tests/compiler/watch-damage.sh

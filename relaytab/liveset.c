@@ -41,6 +41,19 @@ static int liveset_cmp(const void *a, const void *b)
 	return rt_addr_cmp(&x->ip, &y->ip);
 }
 
+/* When the first entry of ls expires. */
+static void liveset_next_expiry(struct rt_liveset *ls, uint32_t grace)
+{
+	ls->next_expiry = 0;
+	for (size_t i = 0; i < ls->n; i++) {
+		uint64_t e = (uint64_t)ls->v[i].last_seen + grace;
+		uint32_t e32 = e > UINT32_MAX ? UINT32_MAX : (uint32_t)e;
+
+		if (ls->next_expiry == 0 || e32 < ls->next_expiry)
+			ls->next_expiry = e32;
+	}
+}
+
 int rt_liveset_build(struct rt_table *t, uint32_t now, uint32_t grace,
 		     const struct rt_netlist *exclude, struct rt_liveset *ls,
 		     struct rt_err *err)
@@ -69,15 +82,24 @@ int rt_liveset_build(struct rt_table *t, uint32_t now, uint32_t grace,
 		ls->v[out++] = ls->v[i];
 	}
 	ls->n = out;
-	ls->next_expiry = 0;
-	for (size_t i = 0; i < ls->n; i++) {
-		uint64_t e = (uint64_t)ls->v[i].last_seen + grace;
-		uint32_t e32 = e > UINT32_MAX ? UINT32_MAX : (uint32_t)e;
-
-		if (ls->next_expiry == 0 || e32 < ls->next_expiry)
-			ls->next_expiry = e32;
-	}
+	liveset_next_expiry(ls, grace);
 	return 0;
+}
+
+size_t rt_liveset_expire(struct rt_liveset *ls, uint32_t now, uint32_t grace,
+			 const struct rt_netlist *exclude)
+{
+	size_t out = 0, before = ls->n;
+
+	for (size_t i = 0; i < ls->n; i++) {
+		if (!rt_live_at(ls->v[i].last_seen, grace, now) ||
+		    rt_netlist_match(exclude, &ls->v[i].ip))
+			continue;
+		ls->v[out++] = ls->v[i];
+	}
+	ls->n = out;
+	liveset_next_expiry(ls, grace);
+	return before - out;
 }
 
 void rt_liveset_free(struct rt_liveset *ls)

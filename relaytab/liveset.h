@@ -31,6 +31,11 @@ struct rt_liveset {
 int rt_liveset_build(struct rt_table *t, uint32_t now, uint32_t grace,
 		     const struct rt_netlist *exclude, struct rt_liveset *ls,
 		     struct rt_err *err);
+/* Drop the entries that are no longer live at now (or are excluded now)
+ * and recompute next_expiry: how relaytab watch keeps expiring its last
+ * good view while the table cannot be read. Returns the number dropped. */
+size_t rt_liveset_expire(struct rt_liveset *ls, uint32_t now, uint32_t grace,
+			 const struct rt_netlist *exclude);
 void rt_liveset_free(struct rt_liveset *ls);
 
 #endif

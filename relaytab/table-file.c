@@ -302,6 +302,7 @@ int rt_table_open(const char *path, int flags, struct rt_table **table_r,
 	t->seed[1] = hdr.seed[1];
 	t->window = hdr.window;
 	t->nwin = hdr.nwin;
+	memcpy(t->fixed, &hdr, sizeof(t->fixed));
 	t->hdr = (struct rt_hdr *)t->map;
 	t->tags = (uint32_t *)(t->map + hdr.tags_off);
 	t->slots = (struct rt_slot *)(t->map + hdr.slots_off);
@@ -324,12 +325,26 @@ void rt_table_close(struct rt_table **table)
 
 int rt_table_still_current(struct rt_table *t)
 {
+	uint8_t fixed[sizeof(t->fixed)];
 	struct stat st;
 
 	if (t->broken)
 		return 0;
 	if (stat(t->path, &st) != 0)
 		return errno == ENOENT ? 0 : -1;
-	return st.st_dev == t->dev && st.st_ino == t->ino &&
-	       (uint64_t)st.st_size == t->map_size;
+	if (st.st_dev != t->dev || st.st_ino != t->ino ||
+	    (uint64_t)st.st_size != t->map_size)
+		return 0;
+	/* the same file: its fixed header must still be the one we opened */
+	if (pread(t->fd, fixed, sizeof(fixed), 0) != (ssize_t)sizeof(fixed))
+		return 0;
+	return memcmp(fixed, t->fixed, sizeof(fixed)) == 0;
+}
+
+bool rt_table_same_file(struct rt_table *t)
+{
+	struct stat st;
+
+	return stat(t->path, &st) == 0 && st.st_dev == t->dev &&
+	       st.st_ino == t->ino;
 }

@@ -30,6 +30,8 @@ struct rt_table {
 	volatile sig_atomic_t broken; /* the file shrank under the mapping:
 				   the mapping is now anonymous zeros, every
 				   call fails (table-guard.c) */
+	uint8_t fixed[RT_CRC_SPAN + 4]; /* the header's fixed bytes as validated
+				   at open, checksum included */
 	struct rt_hdr *hdr;	/* shared header (mutable part only is used) */
 	uint32_t *tags;
 	struct rt_slot *slots;
@@ -87,14 +89,6 @@ void rt_count(struct rt_table *t, enum rt_counter c);
 void rt_notify_change(struct rt_table *t);
 void rt_rec_to_record(const struct rt_rec *r, struct rt_record *out);
 bool rt_rec_is(const struct rt_rec *r, const uint8_t ip[16]);
-/* The one liveness rule: a record seen at last_seen is live at now while
- * now < last_seen + grace, unless it claims a time more than
- * RT_FUTURE_SLACK seconds ahead of now: no honest writer stamps that, so
- * such a record grants nothing (rt_record_live() is its public face). */
-static inline bool rt_live_at(uint32_t last_seen, uint32_t grace, uint32_t now)
-{
-	return (uint64_t)last_seen + grace > now && !rt_in_future(last_seen, now);
-}
 
 /* Run body on table t inside a SIGBUS guard; evaluates to -1 (errno EIO)
  * if the table is or became broken, else to body's value. */

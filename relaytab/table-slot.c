@@ -220,6 +220,8 @@ static const char *const rt_counter_names[RT_CNT_COUNT] = {
 	[RT_CNT_HINT_FIX] = "hint_fix",
 	[RT_CNT_DELETE] = "delete",
 	[RT_CNT_EXPIRE] = "expire",
+	[RT_CNT_REPAIR] = "repair",
+	[RT_CNT_REBUILD] = "rebuild",
 };
 
 const char *rt_counter_name(enum rt_counter c)

@@ -100,6 +100,14 @@ static inline bool rt_in_future(uint32_t stamp, uint32_t now)
 {
 	return (uint64_t)stamp > (uint64_t)now + RT_FUTURE_SLACK;
 }
+/* The one liveness rule: a record seen at last_seen is live at now while
+ * now < last_seen + grace, unless it claims a time more than
+ * RT_FUTURE_SLACK seconds ahead of now: no honest writer stamps that, so
+ * such a record grants nothing (rt_record_live() applies it to a record). */
+static inline bool rt_live_at(uint32_t last_seen, uint32_t grace, uint32_t now)
+{
+	return (uint64_t)last_seen + grace > now && !rt_in_future(last_seen, now);
+}
 
 struct rt_table;
 
@@ -147,10 +155,14 @@ int rt_table_open(const char *path, int flags, struct rt_table **table_r,
 void rt_table_close(struct rt_table **table);
 
 /* Check that the file at the opened path is still the one mapped (same
- * device and inode, same size) and the mapping is sound. Returns 1 if it
- * is, 0 if it was replaced, truncated or removed (reopen it), -1 on error.
- * Cheap: one stat. */
+ * device and inode, same size, the same fixed header bytes) and the mapping
+ * is sound. Returns 1 if it is, 0 if it was replaced, truncated, damaged or
+ * removed (reopen it), -1 on error. Cheap: one stat and one 104-byte pread. */
 int rt_table_still_current(struct rt_table *table);
+/* True if the path still names the very file this handle has open (same
+ * device and inode), whatever its size or bytes: damage in place, as
+ * opposed to a replacement by "relaytab create --force". */
+bool rt_table_same_file(struct rt_table *table);
 
 /* Upsert flags. */
 #define RT_UPSERT_LOGIN 0	/* a login: insert or refresh, count + 1 */
@@ -250,6 +262,30 @@ void rt_table_change_notify(struct rt_table *table);
 uint32_t rt_table_grace(struct rt_table *table);
 int rt_table_set_grace(struct rt_table *table, uint32_t grace);
 
+/* The owner's repair pass (relaytab watch runs it every few seconds; needs
+ * RT_OPEN_RDWR). Over every slot: releases the lock of an owner that is
+ * dead, or alive but not mapping this table at all (forged: it cannot be
+ * in the middle of an update; seen only where /proc/<pid>/maps is
+ * readable, i.e. as root); clears records no honest writer publishes (bad
+ * state, length, service or times); repairs stale hints. A lock held by a
+ * live process that maps the table is never touched. Returns 0, or -1. */
+struct rt_repair_stats {
+	uint64_t locks_dead;	/* locks of dead owners released */
+	uint64_t locks_foreign;	/* locks named for a process not mapping it */
+	uint64_t records;	/* invalid records cleared */
+	uint64_t hints;		/* stale hints repaired */
+};
+int rt_table_repair(struct rt_table *table, struct rt_repair_stats *stats_r);
+
+/* Replace a table damaged in place (its fixed header rewritten, or the file
+ * shrunk): create a new file at the same path with the capacity validated
+ * when the handle was opened, the file's mode and group and the given grace,
+ * copy into it every valid record the handle still reads (none when the
+ * file shrank under it), and open it into *new_r. The caller closes old.
+ * Returns the number of records copied, or -1 with err. */
+int rt_table_rebuild(struct rt_table *old, uint32_t grace,
+		     struct rt_table **new_r, struct rt_err *err);
+
 /* Counters and geometry, for "relaytab stats". */
 enum rt_counter {
 	RT_CNT_INSERT,		/* new IPs inserted */
@@ -261,6 +297,8 @@ enum rt_counter {
 	RT_CNT_HINT_FIX,	/* stale fingerprint hints repaired */
 	RT_CNT_DELETE,		/* records deleted (del, expiry) */
 	RT_CNT_EXPIRE,		/* records expired by the compiler */
+	RT_CNT_REPAIR,		/* invalid records and forged locks cleared */
+	RT_CNT_REBUILD,		/* this table was rebuilt from a damaged one */
 	RT_CNT_COUNT
 };
 const char *rt_counter_name(enum rt_counter c);
