@@ -157,6 +157,15 @@ static bool relaytab_is_master_login(const struct mail_user *user)
 		strcmp(user->auth_user, user->username) != 0;
 }
 
+/* Dovecot marks a login with the ANONYMOUS mechanism with the "anonymous"
+ * auth field, which sets user->anonymous; auth_mech says so too. */
+static bool relaytab_is_anonymous(const struct mail_user *user)
+{
+	return user->anonymous ||
+		(user->auth_mech != NULL &&
+		 strcasecmp(user->auth_mech, "ANONYMOUS") == 0);
+}
+
 static bool relaytab_client_ip(const struct mail_user *user, struct rt_addr *ip)
 {
 	const struct ip_addr *rip = user->conn.remote_ip;
@@ -193,12 +202,14 @@ static void relaytab_mail_user_created(struct mail_user *user)
 		.services = set.services,
 		.exclude = set.exclude,
 		.master_users = set.master_users,
+		.allow_loopback = set.allow_loopback,
 	};
 	struct relaytab_login login = {
 		.service = user->service,
 		.autocreated = user->autocreated,
 		.ip = relaytab_client_ip(user, &ip) ? &ip : NULL,
 		.master_login = relaytab_is_master_login(user),
+		.anonymous = relaytab_is_anonymous(user),
 	};
 	verdict = relaytab_decide(&policy, &login);
 	if (verdict != RELAYTAB_RECORD) {

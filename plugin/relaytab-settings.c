@@ -23,6 +23,20 @@ static int relaytab_bool(const char *value, bool *r)
 	return -1;
 }
 
+/* Read the yes/no setting name into *r (unset: no). */
+static int relaytab_bool_setting(struct mail_user *user, const char *name,
+				 bool *r, const char **error_r)
+{
+	const char *value = mail_user_plugin_getenv(user, name);
+
+	if (relaytab_bool(value, r) != 0) {
+		*error_r = t_strdup_printf("invalid %s \"%s\" (yes or no)",
+					   name, value);
+		return -1;
+	}
+	return 0;
+}
+
 int relaytab_settings_read(struct mail_user *user, struct relaytab_settings *set,
 			   const char **error_r)
 {
@@ -44,12 +58,11 @@ int relaytab_settings_read(struct mail_user *user, struct relaytab_settings *set
 			value);
 		return -1;
 	}
-	value = mail_user_plugin_getenv(user, "relaytab_master_users");
-	if (relaytab_bool(value, &set->master_users) != 0) {
-		*error_r = t_strdup_printf(
-			"invalid relaytab_master_users \"%s\" (yes or no)", value);
+	if (relaytab_bool_setting(user, "relaytab_master_users",
+				  &set->master_users, error_r) < 0 ||
+	    relaytab_bool_setting(user, "relaytab_allow_loopback",
+				  &set->allow_loopback, error_r) < 0)
 		return -1;
-	}
 	value = mail_user_plugin_getenv(user, "relaytab_exclude");
 	if (value != NULL && *value != '\0' &&
 	    rt_netlist_parse(value, &set->exclude, &err) != 0) {

@@ -11,6 +11,8 @@ struct rt_netlist;
 
 #define RELAYTAB_DEFAULT_SERVICES "imap pop3"
 #define RELAYTAB_DEFAULT_REFRESH 60
+/* The yes/no settings (relaytab_master_users, relaytab_allow_loopback)
+ * default to no. */
 
 struct relaytab_settings {
 	const char *table;		/* relaytab_table */
@@ -18,6 +20,7 @@ struct relaytab_settings {
 	const char *services;		/* relaytab_services */
 	uint32_t refresh_interval;	/* relaytab_refresh_interval, s; 0 off */
 	bool master_users;		/* relaytab_master_users */
+	bool allow_loopback;		/* relaytab_allow_loopback */
 };
 
 /* Read the settings of user (strings live in the user's pool). Returns 0,

@@ -20,6 +20,8 @@ done
 M=$T/maps
 mkdir -p "$M"
 DC_LISTEN="127.0.0.1, ::1"
+# the client is 2001:db8:1:2::5, not loopback: the shipped default will do
+DC_ALLOW_LOOPBACK=no
 dovecot_setup
 PF_LISTEN="[::1]" PF_LISTEN_MASTER="[::1]" PF_PROTOCOLS=all PF_CONNECT=::1
 postfix_setup "cdb:$M/relay"

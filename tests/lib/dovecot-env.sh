@@ -11,6 +11,10 @@
 #   DC_MASTER (pid). NETNS_EXEC (e.g. "ip netns exec NS") runs the servers
 #   and clients inside a network namespace. Users: alice/alicepw, bob/bobpw, master: admin/adminpw
 #   (log in as "alice*admin"). login_trusted_networks = 127.0.0.5.
+#   Every client here logs in from 127.0.0.x or ::1, so the config sets
+#   relaytab_allow_loopback = $DC_ALLOW_LOOPBACK, "yes" unless the test sets
+#   DC_ALLOW_LOOPBACK before dovecot_setup; DC_ALLOW_LOOPBACK= (empty)
+#   leaves the setting out, i.e. the shipped default (no).
 
 MAILCLIENT="$top_srcdir/tests/lib/mailclient.py"
 
@@ -35,6 +39,10 @@ dovecot_setup() {
 	DC_POP3=$(python3 "$MAILCLIENT" free-port)
 	DC_LMTP=$(python3 "$MAILCLIENT" free-port)
 	DC_LISTEN=${DC_LISTEN:-127.0.0.1}
+	DC_ALLOW_LOOPBACK=${DC_ALLOW_LOOPBACK-yes}
+	_loopback=
+	[ -z "$DC_ALLOW_LOOPBACK" ] ||
+		_loopback="  relaytab_allow_loopback = $DC_ALLOW_LOOPBACK"
 	cat > "$DC/dovecot.conf" <<CONF
 instance_name = relaytab-test-$$
 base_dir = $DC/run
@@ -97,6 +105,7 @@ service lmtp {
 }
 plugin {
   relaytab_table = $DC_TABLE
+$_loopback
 }
 CONF
 	for line in "$@"; do

@@ -3,11 +3,13 @@
 chosen loopback source address. Prints one result line; exit 0 on success.
 
   mailclient.py imap HOST PORT SRC USER PASS [--idle SECS] [--id-ip IP] [--time]
+                [--anonymous]   (AUTHENTICATE ANONYMOUS, USER as the trace)
   mailclient.py pop3 HOST PORT SRC USER PASS [--xclient-ip IP]
   mailclient.py lmtp HOST PORT SRC RCPT
   mailclient.py smtp-rcpt HOST PORT SRC RCPT      (prints the RCPT reply code)
   mailclient.py free-port [ADDR]
 """
+import base64
 import socket
 import sys
 import time
@@ -40,19 +42,25 @@ class Lines:
         self.sock.sendall(text.encode() + b"\r\n")
 
 
-def imap_open(host, port, src, user, password, id_ip=None):
-    """Connect from src and LOGIN; returns (connection, tagged reply line).
-    The session stays open: end it with imap_logout()."""
+def imap_open(host, port, src, user, password, id_ip=None, anonymous=False):
+    """Connect from src and LOGIN (or AUTHENTICATE ANONYMOUS with user as
+    the trace); returns (connection, tagged reply line). The session stays
+    open: end it with imap_logout()."""
     c = Lines(connect(host, port, src))
     c.line()
     if id_ip is not None:
         c.send('a0 ID ("x-originating-ip" "%s")' % id_ip)
         while not c.line().startswith("a0 "):
             pass
-    c.send('a1 LOGIN "%s" "%s"' % (user, password))
+    if anonymous:
+        c.send("a1 AUTHENTICATE ANONYMOUS")
+    else:
+        c.send('a1 LOGIN "%s" "%s"' % (user, password))
     while True:
         r = c.line()
-        if r.startswith("a1 "):
+        if anonymous and r.startswith("+"):
+            c.send(base64.b64encode(user.encode()).decode())
+        elif r.startswith("a1 "):
             return c, r
 
 
@@ -69,7 +77,8 @@ def imap_logout(c):
 
 def imap(host, port, src, user, password, opts):
     id_ip = opts[opts.index("--id-ip") + 1] if "--id-ip" in opts else None
-    c, r = imap_open(host, port, src, user, password, id_ip)
+    c, r = imap_open(host, port, src, user, password, id_ip,
+                     "--anonymous" in opts)
     ok = r.startswith("a1 OK")
     print(r)
     if "--time" in opts:

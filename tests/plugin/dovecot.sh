@@ -1,8 +1,11 @@
 #!/bin/sh
 # dovecot.sh - the plugin inside a real, private Dovecot: genuine IMAP and
-# POP3 logins are recorded; failed logins, LMTP deliveries, doveadm, master
-# users and excluded networks are not; trusted proxies' forwarded addresses
-# are; sessions are refreshed; a broken table never breaks a login.
+# POP3 logins are recorded; failed logins, LMTP deliveries (even with lmtp
+# listed and the plugin loaded there), doveadm, master users, excluded
+# networks, anonymous logins, unspecified and link-local addresses are not,
+# nor loopback unless relaytab_allow_loopback = yes; trusted proxies'
+# forwarded addresses are; sessions are refreshed; a broken table or a bad
+# setting never breaks a login.
 . "$top_srcdir/tests/tap.sh"
 . "$top_srcdir/tests/lib/dovecot-env.sh"
 
@@ -23,6 +26,8 @@ epoch() { python3 -c 'import sys,datetime; print(int(datetime.datetime.strptime(
 has_v6=
 ip -6 addr show dev lo 2>/dev/null | grep -q '::1' && has_v6=1
 [ -n "$has_v6" ] && DC_LISTEN="127.0.0.1, ::1"
+# sections 1-9 log in from 127.0.0.x: loopback is allowed explicitly
+DC_ALLOW_LOOPBACK=yes
 dovecot_setup
 sed -i 's|^  relaytab_table = .*|&\n  relaytab_refresh_interval = 1s|' "$DC/dovecot.conf"
 RT create --group mail --mode 0660 || bail "relaytab create failed"
@@ -123,6 +128,109 @@ chmod 0660 "$DC_TABLE"
 is "$(entry 127.0.0.14 ip)" - "nothing was granted meanwhile"
 like "$(imap_login 127.0.0.14 alice alicepw)" '^a1 OK' "with the table repaired, logins record again"
 is "$(entry 127.0.0.14 user)" alice "... 127.0.0.14 recorded"
+dovecot_log | grep -qE 'Fatal|Panic'
+ok "no fatal error or panic in the Dovecot log" [ $? -ne 0 ]
+
+# 9. lmtp is never recorded, even if listed and the plugin is loaded there
+cat >> "$DC/dovecot.conf" <<CONF
+protocol lmtp {
+  mail_plugins = \$mail_plugins relaytab
+  mail_access_groups = mail
+  mail_debug = yes
+}
+plugin {
+  relaytab_services = imap pop3 lmtp lda doveadm indexer indexer-worker
+}
+CONF
+kill -HUP "$DC_MASTER"
+sleep 1
+like "$(python3 "$MAILCLIENT" lmtp 127.0.0.1 "$DC_LMTP" 127.0.0.16 alice)" '^250' \
+	"LMTP delivery from 127.0.0.16 with lmtp listed and the plugin loaded in lmtp"
+is "$(entry 127.0.0.16 ip)" - "... is not recorded"
+like "$(dovecot_log | grep 'lmtp(alice).*relaytab:' | tail -1)" 'not recording: service never recorded' \
+	"... the plugin ran in lmtp and refused it as a never-recorded service"
+like "$(imap_login 127.0.0.17 alice alicepw)" '^a1 OK' "IMAP login from 127.0.0.17 with that service list"
+is "$(entry 127.0.0.17 user)" alice "... is still recorded"
+dovecot_stop
+
+# 10. loopback, with the shipped default (relaytab_allow_loopback unset)
+DC_ALLOW_LOOPBACK=
+dovecot_setup
+RT create --group mail --mode 0660 --force || bail "relaytab create --force failed"
+dovecot_start
+grep -q relaytab_allow_loopback "$DC/dovecot.conf"
+ok "the config leaves relaytab_allow_loopback unset" [ $? -ne 0 ]
+like "$(imap_login 127.0.0.1 alice alicepw)" '^a1 OK' "IMAP login from 127.0.0.1 succeeds"
+is "$(entry 127.0.0.1 ip)" - "... but 127.0.0.1 is not recorded by default"
+like "$(pop3_login 127.0.0.18 bob bobpw)" '^\+OK' "POP3 login from 127.0.0.18 succeeds"
+is "$(entry 127.0.0.18 ip)" - "... but 127.0.0.18 is not recorded by default"
+if [ -n "$has_v6" ]; then
+	like "$(python3 "$MAILCLIENT" imap ::1 "$DC_IMAP" ::1 alice alicepw)" '^a1 OK' "IMAP login over ::1 succeeds"
+	is "$(entry ::1 ip)" - "... but ::1 is not recorded by default"
+else
+	skip 2 "no IPv6 loopback address on this machine"
+fi
+imap_login 127.0.0.5 alice alicepw --id-ip ::ffff:127.0.0.19 >/dev/null
+is "$(entry 127.0.0.19 ip)" - "a forwarded ::ffff:127.0.0.19 is loopback too: not recorded"
+imap_login 127.0.0.5 alice alicepw --id-ip 192.0.2.81 >/dev/null
+is "$(entry 192.0.2.81 user)" alice "a webmail on loopback that forwards its client's address: the client is recorded"
+is "$(entries)" 1 "... and nothing else is"
+
+# 11. relaytab_allow_loopback = yes; unspecified and link-local never
+cat >> "$DC/dovecot.conf" <<CONF
+plugin {
+  relaytab_allow_loopback = yes
+}
+CONF
+kill -HUP "$DC_MASTER"
+sleep 1
+imap_login 127.0.0.1 alice alicepw >/dev/null
+is "$(entry 127.0.0.1 user)" alice "with relaytab_allow_loopback = yes, 127.0.0.1 is recorded"
+pop3_login 127.0.0.18 bob bobpw >/dev/null
+is "$(entry 127.0.0.18 user)" bob "... and 127.0.0.18 over POP3"
+if [ -n "$has_v6" ]; then
+	python3 "$MAILCLIENT" imap ::1 "$DC_IMAP" ::1 alice alicepw >/dev/null
+	is "$(entry ::1 user)" alice "... and ::1"
+else
+	skip 1 "no IPv6 loopback address on this machine"
+fi
+for ip in 0.0.0.0 :: fe80::1 169.254.1.1; do
+	like "$(imap_login 127.0.0.5 alice alicepw --id-ip $ip)" '^a1 OK' "login forwarded from $ip succeeds"
+	is "$(entry $ip ip)" - "... but $ip is never recorded"
+done
+
+# 12. a bad value is logged, records nothing and breaks no login
+cat >> "$DC/dovecot.conf" <<CONF
+plugin {
+  relaytab_allow_loopback = maybe
+}
+CONF
+kill -HUP "$DC_MASTER"
+sleep 1
+like "$(imap_login 127.0.0.20 alice alicepw)" '^a1 OK' "login succeeds with relaytab_allow_loopback = maybe"
+like "$(dovecot_log | grep 'relaytab:' | tail -1)" 'invalid relaytab_allow_loopback "maybe".*recording is disabled' \
+	"... and the log names the bad setting"
+is "$(entry 127.0.0.20 ip)" - "... and nothing is recorded"
+dovecot_log | grep -qE 'Fatal|Panic'
+ok "no fatal error or panic in the Dovecot log" [ $? -ne 0 ]
+dovecot_stop
+
+# 13. anonymous logins (a variant with the ANONYMOUS mechanism enabled)
+DC_ALLOW_LOOPBACK=yes
+dovecot_setup "auth_mechanisms = plain login anonymous" "auth_anonymous_username = anonymous"
+cat >> "$DC/dovecot.conf" <<CONF
+userdb {
+  driver = static
+  args = uid=65534 gid=65534 home=$DC/mail/%u
+}
+CONF
+dovecot_start
+like "$(imap_login 127.0.0.21 trace@example.org - --anonymous)" '^a1 OK' "AUTHENTICATE ANONYMOUS from 127.0.0.21 succeeds"
+like "$(dovecot_log | grep 'imap-login: Info: Login:' | tail -1)" 'user=<anonymous>, method=ANONYMOUS, rip=127\.0\.0\.21' \
+	"... as Dovecot's anonymous user"
+is "$(entry 127.0.0.21 ip)" - "... and is not recorded"
+like "$(imap_login 127.0.0.22 alice alicepw)" '^a1 OK' "a password login on the same server"
+is "$(entry 127.0.0.22 user)" alice "... is recorded"
 dovecot_log | grep -qE 'Fatal|Panic'
 ok "no fatal error or panic in the Dovecot log" [ $? -ne 0 ]
 
