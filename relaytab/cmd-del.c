@@ -30,6 +30,9 @@ int cmd_del(const struct cli_global *g, int argc, char **argv)
 	n = argc - optind;
 	if ((user == NULL) == (n == 0))
 		return cli_usage(self, "give IP addresses or --user NAME");
+	if (user != NULL && strlen(user) > RT_USER_MAX)
+		return cli_usage(self, "user name longer than %d bytes: no entry can hold it",
+				 RT_USER_MAX);
 	/* Check every argument before removing anything. */
 	if ((ips = calloc((size_t)n + 1, sizeof(*ips))) == NULL)
 		return cli_fail(EX_OSERR, "out of memory");

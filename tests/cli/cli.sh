@@ -119,4 +119,7 @@ like "$(cat "$T/err")" 'exists and is not a socket' "... says why"
 is "$(cat "$T/plainfile")" precious "... and leaves the file alone"
 RT serve --config /dev/null --socket "" --listen 127.0.0.1 2>"$T/err"; is $? 71 "serve: --listen without a port: 71"
 like "$(cat "$T/err")" 'invalid serve-listen' "... says why"
+long=$(printf 'u%.0s' $(seq 65))
+RT del --user "$long" 2>"$T/err"; is $? 64 "del --user with a name over 64 bytes: usage error (64)"
+like "$(cat "$T/err")" 'longer than 64 bytes' "... saying why"
 tap_done
