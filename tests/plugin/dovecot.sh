@@ -128,6 +128,27 @@ chmod 0660 "$DC_TABLE"
 is "$(entry 127.0.0.14 ip)" - "nothing was granted meanwhile"
 like "$(imap_login 127.0.0.14 alice alicepw)" '^a1 OK' "with the table repaired, logins record again"
 is "$(entry 127.0.0.14 user)" alice "... 127.0.0.14 recorded"
+# 8b. another process shrinking the table under a live session (SIGBUS on
+# the old table) kills neither the imap process nor its session
+size=$(stat -c %s "$DC_TABLE")
+imap_login 127.0.0.30 bob bobpw --idle 4 >"$T/idle.out" &
+idle=$!
+sleep 0.8
+truncate -s 4096 "$DC_TABLE"
+sleep 1.6	# at least one refresh (every 1 s) meets the shrunk file
+truncate -s "$size" "$DC_TABLE"
+wait $idle
+is $? 0 "an IMAP session whose table shrank under it goes on to a clean logout"
+# (the refresh either sees the new size first and cannot reopen, or meets
+# the shrunk mapping: the SIGBUS guard makes that an EIO)
+like "$(dovecot_log | grep 'imap(bob)' | grep relaytab: | tail -1)" \
+	'cannot (use the table.*truncated|record 127.0.0.30.*Input/output error)' \
+	"... the refresh that met the shrunk file was logged as failed"
+dovecot_log | grep -q 'killed with signal'
+ok "... and no Dovecot process was killed by a signal" [ $? -ne 0 ]
+like "$(imap_login 127.0.0.31 alice alicepw)" '^a1 OK' "the next login after the size is back succeeds"
+is "$(entry 127.0.0.31 user)" alice "... and is recorded"
+
 dovecot_log | grep -qE 'Fatal|Panic'
 ok "no fatal error or panic in the Dovecot log" [ $? -ne 0 ]
 
