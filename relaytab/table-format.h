@@ -21,7 +21,8 @@
  * a slot is a pointer or process-private data.
  *
  * Record (96 bytes): ip[16] (IPv4 as ::ffff:a.b.c.d), first_seen, last_seen,
- * count (u32 each), state (u8: 0 empty, 1 live, anything else invalid),
+ * count (u32 each), state (u8: 0 empty, 1 live, 2 tombstone, anything
+ * else invalid),
  * user_len (u8, 0..64), flags (u16: low byte = enum rt_service), user[64]
  * (not NUL-terminated). */
 #ifndef RELAYTAB_TABLE_FORMAT_H
@@ -45,6 +46,8 @@
 
 #define RT_STATE_EMPTY 0
 #define RT_STATE_LIVE 1
+#define RT_STATE_TOMB 2	/* deleted by the administrator at last_seen: a
+				   refresh does not bring it back */
 
 struct rt_hdr {
 	char magic[8];		/*   0 */

@@ -81,8 +81,15 @@ int rt_guard_pop(struct rt_guard *g);
 void rt_slot_publish(struct rt_table *t, uint64_t i, uint32_t v);
 /* Under the lock: make tag[i] agree with the published record. */
 void rt_slot_fix_hint(struct rt_table *t, uint64_t i);
-/* Under the lock: publish an empty record (delete) and unlock. */
+/* Under the lock: publish an empty record (expiry, repair) and unlock. */
 void rt_slot_clear(struct rt_table *t, uint64_t i);
+/* Under the lock: replace the record by a tombstone of its IP stamped now
+ * (an administrator's delete) and unlock. */
+void rt_slot_tombstone(struct rt_table *t, uint64_t i);
+/* The hint a slot holding r should have: its fingerprint if r is live or
+ * a tombstone, else 0. */
+uint32_t rt_rec_hint(const struct rt_table *t, const struct rt_rec *r);
+bool rt_rec_is_tomb(const struct rt_rec *r, const uint8_t ip[16]);
 
 void rt_count(struct rt_table *t, enum rt_counter c);
 /* Set the change flag and wake a waiting compiler. */

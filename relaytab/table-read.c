@@ -69,8 +69,13 @@ static int rt_scan(struct rt_table *t, uint32_t now, uint32_t expire_before,
 			st->busy++;
 			continue;
 		}
+		if (r.state == RT_STATE_TOMB && expire_before != 0 &&
+		    r.last_seen < expire_before) {
+			(void)rt_expire_slot(t, i, v);	/* its grace is over */
+			continue;
+		}
 		if (r.state != RT_STATE_LIVE)
-			continue;	/* empty, or invalid: skip */
+			continue;	/* empty, tombstone or invalid: skip */
 		future = now != 0 && rt_in_future(r.last_seen, now);
 		if (future)
 			st->future++;

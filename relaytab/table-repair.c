@@ -50,6 +50,8 @@ static bool rt_rec_invalid(const struct rt_rec *r)
 {
 	if (r->state == RT_STATE_EMPTY)
 		return false;
+	if (r->state == RT_STATE_TOMB)
+		return r->user_len != 0 || r->first_seen > r->last_seen;
 	return r->state != RT_STATE_LIVE || r->user_len > sizeof(r->user) ||
 	       (r->flags & 0xff) >= RT_SVC_COUNT || r->first_seen > r->last_seen;
 }
@@ -90,7 +92,7 @@ static int rt_repair(struct rt_table *t, struct rt_repair_stats *st)
 		rt_repair_lock(t, i, st);
 		if (rt_slot_read(t, i, &r) < 0)
 			continue;	/* a writer at work (or a spinning forger) */
-		want = r.state == RT_STATE_LIVE ? rt_fingerprint(t, r.ip) : 0;
+		want = rt_rec_hint(t, &r);
 		if (!rt_rec_invalid(&r) && uatomic_read(&t->tags[i]) == want)
 			continue;
 		if (rt_slot_lock(t, i, 0) != RT_LOCKED)
@@ -102,8 +104,7 @@ static int rt_repair(struct rt_table *t, struct rt_repair_stats *st)
 			rt_count(t, RT_CNT_REPAIR);
 			continue;
 		}
-		st->hints += uatomic_read(&t->tags[i]) !=
-			(r.state == RT_STATE_LIVE ? rt_fingerprint(t, r.ip) : 0);
+		st->hints += uatomic_read(&t->tags[i]) != rt_rec_hint(t, &r);
 		rt_slot_fix_hint(t, i);
 		rt_slot_unlock(t, i);
 	}

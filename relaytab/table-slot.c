@@ -83,11 +83,22 @@ bool rt_rec_is(const struct rt_rec *r, const uint8_t ip[16])
 	return r->state == RT_STATE_LIVE && memcmp(r->ip, ip, 16) == 0;
 }
 
+bool rt_rec_is_tomb(const struct rt_rec *r, const uint8_t ip[16])
+{
+	return r->state == RT_STATE_TOMB && memcmp(r->ip, ip, 16) == 0;
+}
+
+uint32_t rt_rec_hint(const struct rt_table *t, const struct rt_rec *r)
+{
+	return r->state == RT_STATE_LIVE || r->state == RT_STATE_TOMB ?
+		rt_fingerprint(t, r->ip) : 0;
+}
+
 void rt_slot_fix_hint(struct rt_table *t, uint64_t i)
 {
 	struct rt_slot *s = &t->slots[i];
 	struct rt_rec *p = &s->copy[uatomic_read(&s->ver) & 1];
-	uint32_t want = p->state == RT_STATE_LIVE ? rt_fingerprint(t, p->ip) : 0;
+	uint32_t want = rt_rec_hint(t, p);
 
 	if (uatomic_read(&t->tags[i]) != want) {
 		uatomic_set(&t->tags[i], want);
@@ -113,6 +124,24 @@ void rt_slot_clear(struct rt_table *t, uint64_t i)
 	memset(&s->copy[(v + 1) & 1], 0, sizeof(struct rt_rec));
 	uatomic_set(&s->pending, 0);
 	uatomic_set(&t->tags[i], 0);
+	rt_step(RT_STEP_DELETE_HINT_CLEARED);
+	rt_slot_publish(t, i, v);
+	rt_count(t, RT_CNT_DELETE);
+	rt_notify_change(t);
+}
+
+void rt_slot_tombstone(struct rt_table *t, uint64_t i)
+{
+	struct rt_slot *s = &t->slots[i];
+	uint32_t v = uatomic_read(&s->ver);
+	struct rt_rec n;
+
+	memset(&n, 0, sizeof(n));
+	memcpy(n.ip, s->copy[v & 1].ip, 16);
+	n.first_seen = n.last_seen = rt_time_stamp();
+	n.state = RT_STATE_TOMB;
+	memcpy(&s->copy[(v + 1) & 1], &n, sizeof(n));
+	uatomic_set(&s->pending, 0);
 	rt_step(RT_STEP_DELETE_HINT_CLEARED);
 	rt_slot_publish(t, i, v);
 	rt_count(t, RT_CNT_DELETE);

@@ -76,7 +76,7 @@ static void rt_insert_locked(struct rt_table *t, uint64_t i, uint32_t fp,
 	memset(&n, 0, sizeof(n));
 	memcpy(n.ip, l->ip, 16);
 	n.first_seen = n.last_seen = l->now;
-	n.count = 1;
+	n.count = l->count ? 1 : 0;
 	n.state = RT_STATE_LIVE;
 	rt_set_user(&n, l);
 	memcpy(&s->copy[(v + 1) & 1], &n, sizeof(n));
@@ -84,6 +84,27 @@ static void rt_insert_locked(struct rt_table *t, uint64_t i, uint32_t fp,
 	rt_slot_publish(t, i, v);
 	rt_count(t, RT_CNT_INSERT);
 	rt_notify_change(t);
+}
+
+/* Slot i is locked. If it holds a tombstone of l->ip (the administrator
+ * deleted it): a login replaces it with a new record, a refresh leaves it
+ * and reports RT_ABSENT. Returns true (slot published or unlocked, *result
+ * set) if it was such a tombstone. */
+static bool rt_tomb_locked(struct rt_table *t, uint64_t i, uint32_t fp,
+			   const struct rt_login *l, int *result)
+{
+	const struct rt_slot *s = &t->slots[i];
+
+	if (!rt_rec_is_tomb(&s->copy[uatomic_read(&s->ver) & 1], l->ip))
+		return false;
+	if (l->count) {
+		rt_insert_locked(t, i, fp, l);
+		*result = RT_STORED;
+	} else {
+		rt_slot_unlock(t, i);
+		*result = RT_ABSENT;
+	}
+	return true;
 }
 
 /* Is another candidate than i already publishing l->ip? */
@@ -152,6 +173,8 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 			*result = RT_STORED;
 			return RT_TRY_DONE;
 		}
+		if (rt_tomb_locked(t, i, c->fp, l, result))
+			return RT_TRY_DONE;
 		rt_slot_fix_hint(t, i);
 		rt_slot_unlock(t, i);
 	}
@@ -169,7 +192,8 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 	for (unsigned k = 0; k < c->n; k++) {
 		uint64_t i = c->idx[k];
 
-		if (rt_slot_read(t, i, &r) < 0 || !rt_rec_is(&r, l->ip))
+		if (rt_slot_read(t, i, &r) < 0 ||
+		    !(rt_rec_is(&r, l->ip) || rt_rec_is_tomb(&r, l->ip)))
 			continue;
 		if (rt_slot_lock(t, i, RT_WRITER_SPINS) != RT_LOCKED)
 			continue;
@@ -179,12 +203,12 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 			*result = RT_STORED;
 			return RT_TRY_DONE;
 		}
+		if (rt_tomb_locked(t, i, c->fp, l, result))
+			return RT_TRY_DONE;
 		rt_slot_unlock(t, i);
 	}
-	if (!l->count) {	/* a refresh never inserts */
-		*result = RT_ABSENT;
-		return RT_TRY_DONE;
-	}
+	/* absent and not deleted: a refresh re-creates what was evicted or
+	 * lost (uncounted), a login inserts */
 	/* 3. insert into a free slot, preferred bucket first */
 	rt_preferred_order(t, c, order);
 	for (unsigned k = 0; k < c->n; k++) {
@@ -306,7 +330,7 @@ static int rt_delete_slot(struct rt_table *t, uint64_t i, const uint8_t *ip,
 		rt_slot_unlock(t, i);
 		return 0;
 	}
-	rt_slot_clear(t, i);
+	rt_slot_tombstone(t, i);
 	return 1;
 }
 

@@ -166,14 +166,15 @@ bool rt_table_same_file(struct rt_table *table);
 
 /* Upsert flags. */
 #define RT_UPSERT_LOGIN 0	/* a login: insert or refresh, count + 1 */
-#define RT_UPSERT_REFRESH 1	/* session still alive: last_seen = now on an
-				   existing record only; never inserts, never
-				   counts, so a revoked IP stays revoked */
+#define RT_UPSERT_REFRESH 1	/* session still alive: last_seen = now; never
+				   counts; re-creates a record that was evicted
+				   or lost, but not one that was deleted (a
+				   tombstone: a revoked IP stays revoked) */
 
 /* Upsert results (>= 0). */
 #define RT_STORED 0		/* published */
 #define RT_MERGED 1		/* slot busy: handed to its holder (count) */
-#define RT_ABSENT 2		/* RT_UPSERT_REFRESH of an IP not in the table */
+#define RT_ABSENT 2		/* RT_UPSERT_REFRESH of a deleted IP */
 
 /* Record a login of ip by user through svc at time now. Never blocks beyond
  * a bounded spin. Returns RT_STORED, RT_MERGED or RT_ABSENT, or -1 with
@@ -209,8 +210,11 @@ uint32_t rt_time_now(void);
 /* A monotonic clock in milliseconds, for intervals and rate limits. */
 uint64_t rt_clock_ms(void);
 
-/* Remove every record of ip. Returns the number removed (0 if none), or -1.
- * Sets the change flag when it removes something. */
+/* Remove every record of ip, leaving a tombstone stamped with the wall
+ * clock: refreshes of still-open sessions do not bring it back, a new login
+ * does; the expiring scan removes the tombstone after the grace. Returns
+ * the number removed (0 if none), or -1. Sets the change flag when it
+ * removes something. */
 int rt_table_delete(struct rt_table *table, const struct rt_addr *ip);
 /* Remove every record whose user is exactly user. Returns the number
  * removed, or -1 (ENAMETOOLONG: longer than RT_USER_MAX, so no record can

@@ -108,8 +108,18 @@ static void test_upsert_lookup(void)
 	tap_is_int(r.last_seen, 1020, "refresh advances last_seen");
 	tap_is_str(r.user, "bob", "refresh keeps the user");
 	tap_is_int(rt_table_upsert(t, &b, "x", RT_SVC_IMAP, 1020, RT_UPSERT_REFRESH),
-		   RT_ABSENT, "refresh of an absent IP does not insert");
+		   RT_STORED, "refresh of an absent (evicted, lost) IP re-creates it");
+	tap_is_int(rt_table_lookup(t, &b, &r), 1, "... present again");
+	tap_is_int(r.count, 0, "... with no login counted");
+	tap_is_int(rt_table_delete(t, &b), 1, "delete it (leaves a tombstone)");
+	tap_is_int(rt_table_upsert(t, &b, "x", RT_SVC_IMAP, 1021, RT_UPSERT_REFRESH),
+		   RT_ABSENT, "a refresh does not bring back a deleted IP");
 	tap_is_int(rt_table_lookup(t, &b, &r), 0, "... still absent");
+	tap_is_int(rt_table_upsert(t, &b, "x", RT_SVC_IMAP, 1022, RT_UPSERT_LOGIN),
+		   RT_STORED, "a new login of the deleted IP records it");
+	tap_is_int(rt_table_lookup(t, &b, &r), 1, "... present");
+	tap_is_int(r.count, 1, "... as one login");
+	rt_table_delete(t, &b);
 	memset(longuser, 'u', sizeof(longuser) - 1);
 	longuser[sizeof(longuser) - 1] = '\0';
 	rt_table_upsert(t, &b, longuser, RT_SVC_IMAP, 1030, RT_UPSERT_LOGIN);

@@ -252,6 +252,27 @@ static void test_future(void)
 	rt_table_close(&t);
 }
 
+/* A session refresh re-creates an evicted entry, never a deleted one until
+ * the tombstone's grace is over (a refresh never re-created anything, so
+ * an IMAP IDLE user pushed out lost relay for the rest of the session). */
+static void test_tombstone(void)
+{
+	struct rt_table *t = fresh();
+	struct rt_addr a = ip_n(11);
+	uint32_t now = rt_time_now();
+	struct rt_scan_stats st;
+
+	rt_table_upsert(t, &a, "idle", RT_SVC_IMAP, now, RT_UPSERT_LOGIN);
+	tap_is_int(rt_table_delete(t, &a), 1, "the administrator deletes an entry");
+	rt_table_scan(t, now, now - 60, NULL, NULL, &st);
+	tap_is_int(rt_table_upsert(t, &a, "idle", RT_SVC_IMAP, now, RT_UPSERT_REFRESH),
+		   RT_ABSENT, "within the grace a refresh does not bring it back");
+	rt_table_scan(t, now + 70, now + 10, NULL, NULL, &st);
+	tap_is_int(rt_table_upsert(t, &a, "idle", RT_SVC_IMAP, now + 70, RT_UPSERT_REFRESH),
+		   RT_STORED, "once an expiring scan removed the tombstone, a refresh re-creates it");
+	rt_table_close(&t);
+}
+
 static void test_foreign_sigbus(void)
 {
 	struct rt_table *t = fresh();
@@ -290,6 +311,7 @@ int main(void)
 	test_live_owner();
 	test_shrink();
 	test_future();
+	test_tombstone();
 	test_foreign_sigbus();
 	unlink(path);
 	char other[300];
