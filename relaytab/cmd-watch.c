@@ -149,10 +149,17 @@ static void watch_rebuild(struct rt_table **t, struct rt_compile_conf *conf,
 	watch_table = nt;
 }
 
-/* The repair pass, logged when it found something. */
-static void watch_repair(struct rt_table *t, const char *path)
+/* The repair pass, logged when it found something, and the fair-eviction
+ * list (who is over the cap). */
+static void watch_repair(struct rt_table *t, const char *path, uint32_t grace)
 {
 	struct rt_repair_stats rs;
+	unsigned over;
+
+	if (rt_table_fair_update(t, cli_now(), grace, RT_FAIR_CAP, &over) == 0 && over > 0)
+		fprintf(stderr, "relaytab: %u user%s or IPv6 /64%s hold %d or more live "
+			"entries: they no longer evict others' entries\n", over,
+			over == 1 ? "" : "s", over == 1 ? "" : "s", RT_FAIR_CAP);
 
 	if (rt_table_repair(t, &rs) != 0)
 		return;
@@ -197,7 +204,7 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 	char last_err[RT_ERR_MAX] = "";
 	struct watch_view view = { .have = false };
 	int status, lock_fd;
-	uint64_t compiled_at, repaired_at = 0;
+	uint64_t compiled_at, repaired_at = 0, evict_live = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
@@ -260,8 +267,12 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 			watch_table = t;
 			repaired_at = 0;
 		}
-		if (rt_clock_ms() - repaired_at >= WATCH_REPAIR_MS) {
-			watch_repair(t, lg.table_path);
+		/* every few seconds, and at once when live entries are
+		 * being evicted */
+		if (rt_clock_ms() - repaired_at >= WATCH_REPAIR_MS ||
+		    rt_table_counter(t, RT_CNT_EVICT_LIVE) != evict_live) {
+			watch_repair(t, lg.table_path, conf.grace);
+			evict_live = rt_table_counter(t, RT_CNT_EVICT_LIVE);
 			repaired_at = rt_clock_ms();
 		}
 		rt_table_change_begin(t);

@@ -12,7 +12,8 @@
  *
  * Header: bytes [0, 256) are written once at creation and covered by
  * hdr_crc (CRC-32 over [0, 100)); bytes [256, 4096) are shared, mutable
- * state (change flag, waiters, grace, counters).
+ * state (change flag, waiters, grace, counters, the principals over the
+ * fair-eviction cap).
  *
  * Slot (256 bytes, 64-byte aligned): lock (u64: 0 free, else the owner's
  * identity, see table-lock.c), ver (u32: the published record is
@@ -43,6 +44,7 @@
 #define RT_NWIN 2		/* buckets per key (two-choice) */
 #define RT_CRC_SPAN 100		/* hdr_crc covers bytes [0, 100) */
 #define RT_NSTAT 16
+#define RT_OVERCAP_MAX 64
 
 #define RT_STATE_EMPTY 0
 #define RT_STATE_LIVE 1
@@ -76,7 +78,10 @@ struct rt_hdr {
 	uint32_t grace;		/* 264: seconds */
 	uint32_t reserved2;	/* 268 */
 	uint64_t st[RT_NSTAT];	/* 272: enum rt_counter counters */
-	uint8_t pad[RT_HDR_SIZE - 400];
+	uint32_t overcap_n;	/* 400: entries of overcap in use */
+	uint32_t reserved3;	/* 404 */
+	uint64_t overcap[RT_OVERCAP_MAX]; /* 408: principals over the cap */
+	uint8_t pad[RT_HDR_SIZE - 408 - 8 * RT_OVERCAP_MAX];
 };
 
 struct rt_rec {

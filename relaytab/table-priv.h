@@ -97,6 +97,13 @@ void rt_notify_change(struct rt_table *t);
 void rt_rec_to_record(const struct rt_rec *r, struct rt_record *out);
 bool rt_rec_is(const struct rt_rec *r, const uint8_t ip[16]);
 
+/* Fair eviction (table-fair.c): a principal's 64-bit value (never 0), of a
+ * user name or of an IP's /64 (0 for IPv4), and whether either is over the
+ * cap published by the table's owner. */
+uint64_t rt_principal_user(const struct rt_table *t, const char *user, size_t len);
+uint64_t rt_principal_net(const struct rt_table *t, const uint8_t ip[16]);
+bool rt_fair_over(struct rt_table *t, uint64_t user_p, uint64_t net_p);
+
 /* Run body on table t inside a SIGBUS guard; evaluates to -1 (errno EIO)
  * if the table is or became broken, else to body's value. */
 #define RT_GUARDED(t, type, body) ({					\

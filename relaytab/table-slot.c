@@ -251,6 +251,7 @@ static const char *const rt_counter_names[RT_CNT_COUNT] = {
 	[RT_CNT_EXPIRE] = "expire",
 	[RT_CNT_REPAIR] = "repair",
 	[RT_CNT_REBUILD] = "rebuild",
+	[RT_CNT_FULL] = "full",
 };
 
 const char *rt_counter_name(enum rt_counter c)

@@ -144,7 +144,7 @@ static void rt_preferred_order(struct rt_table *t, const struct rt_cand *c,
 		order[n++] = c->idx[b_first ? (k + w) % c->n : k];
 }
 
-enum rt_try { RT_TRY_DONE, RT_TRY_AGAIN, RT_TRY_NEXT };
+enum rt_try { RT_TRY_DONE, RT_TRY_AGAIN, RT_TRY_FULL };
 
 /* One upsert attempt. Returns RT_TRY_DONE with *result set, or AGAIN. */
 static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
@@ -234,7 +234,14 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 		return RT_TRY_DONE;
 	}
 	/* 4. all used: evict the least recently seen candidate (a record
-	 * stamped in the future counts as the oldest) */
+	 * stamped in the future counts as the oldest); a principal over the
+	 * fair-eviction cap only an expired record or one of its own */
+	uint64_t my_user = rt_principal_user(t, l->user != NULL ? l->user : "",
+					     l->user != NULL ? strlen(l->user) : 0);
+	uint64_t my_net = rt_principal_net(t, l->ip);
+	bool capped = rt_fair_over(t, my_user, my_net), spared = false;
+	uint32_t hint_grace = uatomic_read(&t->hdr->grace);
+
 	for (unsigned k = 0; k < c->n; k++) {
 		uint64_t i = c->idx[k];
 		int64_t v = rt_slot_read(t, i, &r);
@@ -242,6 +249,13 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 
 		if (v < 0)
 			continue;
+		if (capped && r.state == RT_STATE_LIVE &&
+		    rt_live_at(r.last_seen, hint_grace, l->now) &&
+		    rt_principal_user(t, r.user, r.user_len) != my_user &&
+		    (my_net == 0 || rt_principal_net(t, r.ip) != my_net)) {
+			spared = true;	/* another principal's live record */
+			continue;
+		}
 		if (r.state != RT_STATE_LIVE) {
 			victim = (int64_t)i;
 			seen_ver = v;
@@ -258,7 +272,7 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 		}
 	}
 	if (victim < 0)
-		return RT_TRY_AGAIN;
+		return spared ? RT_TRY_FULL : RT_TRY_AGAIN;
 	if (rt_slot_lock(t, (uint64_t)victim, RT_WRITER_SPINS) != RT_LOCKED)
 		return RT_TRY_AGAIN;
 	if ((int64_t)uatomic_read(&t->slots[victim].ver) != seen_ver) {
@@ -288,8 +302,15 @@ static int rt_upsert(struct rt_table *t, const struct rt_addr *ip,
 
 	rt_candidates(t, ip->b, &c);
 	for (int a = 0; a < RT_UPSERT_ATTEMPTS && !t->broken; a++) {
-		if (rt_upsert_once(t, &c, &l, &result) == RT_TRY_DONE)
+		enum rt_try tr = rt_upsert_once(t, &c, &l, &result);
+
+		if (tr == RT_TRY_DONE)
 			return result;
+		if (tr == RT_TRY_FULL) {
+			rt_count(t, RT_CNT_FULL);
+			errno = ENOSPC;
+			return -1;
+		}
 	}
 	rt_count(t, RT_CNT_BUSY);
 	errno = EBUSY;

@@ -179,7 +179,7 @@ bool rt_table_same_file(struct rt_table *table);
 /* Record a login of ip by user through svc at time now. Never blocks beyond
  * a bounded spin. Returns RT_STORED, RT_MERGED or RT_ABSENT, or -1 with
  * errno: EBUSY (contended beyond the spin budget, or every candidate slot
- * held by a live owner), EIO (the file shrank: reopen), EBADF (opened
+ * held by a live owner), ENOSPC (fair eviction: see RT_FAIR_CAP), EIO (the file shrank: reopen), EBADF (opened
  * read-only). Evicts the least recently seen of the IP's 32 candidate slots
  * when they are all used (empty ones first, a future-stamped record counts
  * as the oldest), and counts every eviction of a live record. Sets the
@@ -290,6 +290,18 @@ int rt_table_repair(struct rt_table *table, struct rt_repair_stats *stats_r);
 int rt_table_rebuild(struct rt_table *old, uint32_t grace,
 		     struct rt_table **new_r, struct rt_err *err);
 
+/* Fair eviction. A principal - a user, or an IPv6 /64 - holding RT_FAIR_CAP
+ * or more live records may not evict another principal's live record to
+ * make room for its login: it may still use free slots, expired records and
+ * its own (if none is left the login is not recorded: ENOSPC, counted
+ * "full"). rt_table_fair_update() - run by the table's owner, relaytab
+ * watch - counts the live records of every principal at now with grace
+ * and publishes in the header the (at most 64) principals at or over cap;
+ * *over_r is how many. Returns 0 or -1. */
+#define RT_FAIR_CAP 64
+int rt_table_fair_update(struct rt_table *table, uint32_t now, uint32_t grace,
+			 unsigned cap, unsigned *over_r);
+
 /* Counters and geometry, for "relaytab stats". */
 enum rt_counter {
 	RT_CNT_INSERT,		/* new IPs inserted */
@@ -303,6 +315,8 @@ enum rt_counter {
 	RT_CNT_EXPIRE,		/* records expired by the compiler */
 	RT_CNT_REPAIR,		/* invalid records and forged locks cleared */
 	RT_CNT_REBUILD,		/* this table was rebuilt from a damaged one */
+	RT_CNT_FULL,		/* logins not recorded: over the fair-eviction
+				   cap, and no slot but others' live records */
 	RT_CNT_COUNT
 };
 const char *rt_counter_name(enum rt_counter c);

@@ -1,6 +1,7 @@
 # relaytab/table.mk - the shared-memory table library and its tests.
 RELAYTAB_LIB_SOURCES += relaytab/table-file.c relaytab/table-slot.c \
 	relaytab/table-lock.c relaytab/table-guard.c relaytab/table-repair.c \
+	relaytab/table-fair.c \
 	relaytab/table-write.c relaytab/table-read.c \
 	relaytab/siphash.c relaytab/siphash.h relaytab/crc32.c relaytab/crc32.h \
 	relaytab/table-format.h relaytab/table-priv.h
@@ -28,10 +29,19 @@ tests_table_test_fault_SOURCES = tests/table/test-fault.c
 tests_table_test_fault_CFLAGS = $(TABLE_TEST_CFLAGS)
 tests_table_test_fault_LDFLAGS = $(SAN_LDFLAGS)
 tests_table_test_fault_LDADD = $(TABLE_TEST_LIBS)
+# The hostile-writer torture (issue 11): runs the real relaytab binary.
+check_PROGRAMS += tests/table/test-hostile
+TESTS += tests/table/test-hostile
+tests_table_test_hostile_SOURCES = tests/table/test-hostile.c
+tests_table_test_hostile_CFLAGS = $(TABLE_TEST_CFLAGS)
+tests_table_test_hostile_LDFLAGS = $(SAN_LDFLAGS)
+tests_table_test_hostile_LDADD = $(TABLE_TEST_LIBS)
 
 # The long fault-injection run (>= 10,000 kills), not part of make check.
-torture: tests/table/test-fault
+torture: tests/table/test-fault tests/table/test-hostile relaytab/relaytab
 	RT_FAULT_KILLS=10000 $(builddir)/tests/table/test-fault
+	RT_HOSTILE_SECONDS=120 RELAYTAB=$(abs_builddir)/relaytab/relaytab \
+		$(builddir)/tests/table/test-hostile
 .PHONY: torture
 
 # Fuzz target: arbitrary bytes as a table file; make check replays the corpus.

@@ -273,6 +273,55 @@ static void test_tombstone(void)
 	rt_table_close(&t);
 }
 
+/* 3,000 logins from one IPv6 /64 into a 1,024-slot table, with 100 other
+ * users' live entries in it; publish: run the owner's fair-eviction update
+ * (as relaytab watch does) every 50 logins. Returns how many of the 100
+ * stayed; *stored_r the attacker's logins recorded. */
+static unsigned fair_run(bool publish, unsigned *over_r, unsigned *stored_r)
+{
+	struct rt_table *t = fresh();
+	struct rt_addr a;
+	unsigned kept = 0;
+	char s[64];
+
+	*over_r = *stored_r = 0;
+	for (unsigned i = 0; i < 100; i++) {
+		struct rt_addr v = ip_n(1000 + i);
+
+		snprintf(s, sizeof(s), "victim%u", i);
+		rt_table_upsert(t, &v, s, RT_SVC_IMAP, 1000, RT_UPSERT_LOGIN);
+	}
+	for (unsigned i = 0; i < 3000; i++) {
+		snprintf(s, sizeof(s), "2001:db8:1:2:%x:%x::1", i >> 8, i & 0xff);
+		if (rt_addr_parse(s, &a) != 0)
+			tap_bail("parse %s", s);
+		*stored_r += rt_table_upsert(t, &a, "mallory", RT_SVC_IMAP, 1001,
+					     RT_UPSERT_LOGIN) >= 0;
+		if (publish && i % 50 == 49)
+			rt_table_fair_update(t, 1001, 60, RT_FAIR_CAP, over_r);
+	}
+	for (unsigned i = 0; i < 100; i++) {
+		struct rt_addr v = ip_n(1000 + i);
+
+		kept += rt_table_lookup(t, &v, NULL) == 1;
+	}
+	rt_table_close(&t);
+	return kept;
+}
+
+static void test_fair_eviction(void)
+{
+	unsigned over, stored, kept;
+
+	kept = fair_run(false, &over, &stored);
+	tap_ok(kept < 100, "without the owner's list one /64 pushes out others' entries "
+	       "(%u of 100 stay)", kept);
+	kept = fair_run(true, &over, &stored);
+	tap_ok(over >= 1, "with it, the /64 and its user are listed as over the cap (%u)", over);
+	tap_is_int(kept, 100, "... the other users' live entries all stay");
+	tap_is_int(stored, 3000, "... and the capped user's logins still record (over its own)");
+}
+
 static void test_foreign_sigbus(void)
 {
 	struct rt_table *t = fresh();
@@ -312,6 +361,7 @@ int main(void)
 	test_shrink();
 	test_future();
 	test_tombstone();
+	test_fair_eviction();
 	test_foreign_sigbus();
 	unlink(path);
 	char other[300];
