@@ -29,7 +29,7 @@
  * identity (its own, say), which wedges that one slot while that process
  * lives - writers then skip the slot after their spin and use another, and
  * the table's owner (relaytab watch, as root) takes such a lock over when
- * the named process does not even map the table (rt_slot_lock_repair). It
+ * the named process does not even map the table (rt_table_repair). It
  * can clear a lock under its holder: two honest writers may then share the
  * slot and tear its record, which readers take as one more forged record
  * (sanitised, bounded, confined to that slot) - no worse than the record the

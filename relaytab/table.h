@@ -47,7 +47,8 @@
  *   taken over from an owner proven dead;
  * - times stamped more than RT_FUTURE_SLACK seconds ahead grant nothing,
  *   and the grace that decides liveness is the caller's (the header's grace
- *   is only a hint writers use to count evictions).
+ *   is only a hint writers use to tell expired records from live ones when
+ *   they evict and count evictions).
  * What a group member can do is inherent to a shared writable table: forge
  *   records (so grant relay to any address for a grace) and spoil or delete
  *   others' records. relaytab(8) SECURITY says so.
@@ -260,8 +261,8 @@ int rt_table_change_wait(struct rt_table *table, int timeout_ms);
 void rt_table_change_notify(struct rt_table *table);
 
 /* The grace stored in the header: the compiler stores its configured grace
- * here, and writers use it only to count an eviction as of an expired or a
- * live record. Any group member can change it, so no decision about relay
+ * here, and writers use it only to tell expired records from live ones when
+ * they must evict (fair eviction, the eviction counters). Any group member can change it, so no decision about relay
  * is taken on it: readers use their own configured grace. */
 uint32_t rt_table_grace(struct rt_table *table);
 int rt_table_set_grace(struct rt_table *table, uint32_t grace);
