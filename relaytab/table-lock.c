@@ -3,8 +3,10 @@
  * The lock is one aligned 64-bit word in the slot: 0 when free, otherwise
  * the owner's identity, (start << 32) | tid, where tid is the owner thread's
  * kernel thread id and start the low 32 bits of that thread's start time
- * (field 22 of /proc/<tid>/stat, clock ticks since boot; 0 when the owner
- * could not read it, e.g. in a chroot without /proc). It is taken by
+ * (field 22 of /proc/<tid>/task/<tid>/stat, clock ticks since boot; 0 when
+ * the owner could not read it, e.g. in a chroot without /proc). A thread
+ * reads its own start time by that path too, never through /proc/self,
+ * which emulators such as qemu-user rewrite. It is taken by
  * compare-and-swap 0 -> self, released by compare-and-swap self -> 0, and
  * only ever spun on for a bounded number of tries: no futex, no blocking,
  * no pointer, no address, nothing of a process's private memory is stored.
@@ -12,7 +14,7 @@
  * Taking over a lock. After the spin budget a locker asks whether the word's
  * owner is provably dead, and only then swaps the same word for its own:
  * - kill(tid, 0) fails with ESRCH: no such thread exists now;
- * - or start is known and /proc/<tid>/stat, readable, shows another start
+ * - or start is known and the thread's stat, readable, shows another start
  *   time: the thread id was reused, so its owner is gone;
  * - or the word cannot be anyone's lock: tid 0 or above INT32_MAX, or our
  *   own identity (a thread holds at most one slot lock, and never locks a
@@ -70,7 +72,7 @@ uint32_t rt_thread_start_time(uint32_t tid)
 	ssize_t n;
 	int fd, saved = errno;
 
-	snprintf(path, sizeof(path), "/proc/%u/stat", tid);
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/stat", tid, tid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		errno = saved;

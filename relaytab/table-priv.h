@@ -63,7 +63,7 @@ void rt_slot_unlock(struct rt_table *t, uint64_t i);
 uint64_t rt_lock_self(void);
 /* True if the owner named by a lock word is provably gone. */
 bool rt_lock_owner_dead(uint64_t word);
-/* Low 32 bits of a thread's start time (/proc/<tid>/stat field 22), 0 if
+/* Low 32 bits of a thread's start time (/proc/<tid>/task/<tid>/stat field 22), 0 if
  * unknown. */
 uint32_t rt_thread_start_time(uint32_t tid);
 
