@@ -93,7 +93,10 @@ static struct rt_table *relaytab_get_table(struct mail_user *user,
 		i_free(relaytab_table_path);
 	}
 	if (relaytab_table == NULL) {
-		if (rt_table_open(path, RT_OPEN_RDWR, &relaytab_table, &err) < 0) {
+		/* windowed: a login maps its two buckets, not the whole table,
+		   so any table fits the mail process's vsz_limit */
+		if (rt_table_open(path, RT_OPEN_RDWR | RT_OPEN_WINDOW,
+				  &relaytab_table, &err) < 0) {
 			relaytab_error(user, RELAYTAB_PROBLEM_OPEN,
 				"cannot use the table, logins grant no relaying: %s",
 				err.msg);

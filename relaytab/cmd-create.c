@@ -1,11 +1,6 @@
 /* cmd-create.c - "relaytab create": build a new table file. */
 #include "cli.h"
 
-/* Dovecot's default_vsz_limit (256M in 2.3), and the room left for the
- * imap or pop3 process itself besides its mapping of the table. */
-#define CREATE_DOVECOT_VSZ (256ULL << 20)
-#define CREATE_VSZ_HEADROOM (128ULL << 20)
-
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -23,7 +18,7 @@ int cmd_create(const struct cli_global *g, int argc, char **argv)
 	};
 	const struct cli_command *self = cli_find_command("create");
 	struct rt_create_opts co = { 0, 0660, (gid_t)-1, 0, false };
-	unsigned long long slots = 1ULL << RT_CAP_LOG2_DEFAULT, size;
+	unsigned long long slots = 1ULL << RT_CAP_LOG2_DEFAULT;
 	struct rt_err err;
 	struct group *gr;
 	char *end;
@@ -74,14 +69,5 @@ int cmd_create(const struct cli_global *g, int argc, char **argv)
 	if (g->verbose)
 		printf("created %s: %llu slots\n", g->table_path,
 		       1ULL << co.cap_log2);
-	/* each imap/pop3 process maps the whole file */
-	size = (4096 + 4 * (1ULL << co.cap_log2) + 4095) / 4096 * 4096 +
-	       256 * (1ULL << co.cap_log2);
-	if (size + CREATE_VSZ_HEADROOM > CREATE_DOVECOT_VSZ)
-		cli_warn("the table is %llu MiB: above Dovecot's default vsz_limit "
-			 "(256M) with room for the mail process itself; set "
-			 "\"vsz_limit = %lluM\" in service imap {} and service pop3 {} "
-			 "(relaytab-dovecot(7))", size >> 20,
-			 (size + CREATE_VSZ_HEADROOM) >> 20);
 	return 0;
 }

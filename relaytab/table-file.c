@@ -228,6 +228,17 @@ static int rt_validate_header(const struct rt_hdr *h, uint64_t st_size,
 	return 0;
 }
 
+/* Release everything an open (complete or not) acquired. */
+static void rt_table_free(struct rt_table *t)
+{
+	rt_window_fini(t);
+	if (t->map != NULL)
+		munmap(t->map, t->map_size);
+	close(t->fd);
+	free(t->path);
+	free(t);
+}
+
 int rt_table_open(const char *path, int flags, struct rt_table **table_r,
 		  struct rt_err *err)
 {
@@ -282,44 +293,51 @@ int rt_table_open(const char *path, int flags, struct rt_table **table_r,
 		close(fd);
 		return rt_err_fail(err, ENOMEM, "out of memory");
 	}
-	t->map = mmap(NULL, hdr.file_size, PROT_READ | (rw ? PROT_WRITE : 0),
+	t->fd = fd;
+	t->writable = rw;
+	t->window = hdr.window;
+	t->map_size = hdr.file_size;
+	if ((flags & RT_OPEN_WINDOW) != 0) {
+		if (rt_window_init(t) != 0) {
+			saved = errno;
+			rt_table_free(t);
+			return rt_err_fail(err, saved, "%s: cannot map by window: %s",
+					   path, strerror(saved));
+		}
+		t->map_size = RT_HDR_SIZE;
+	}
+	t->map = mmap(NULL, t->map_size, PROT_READ | (rw ? PROT_WRITE : 0),
 		      MAP_SHARED, fd, 0);
 	if (t->map == MAP_FAILED) {
 		saved = errno;
-		free(t->path);
-		free(t);
-		close(fd);
+		t->map = NULL;
+		rt_table_free(t);
 		return rt_err_fail(err, saved, "mmap %s: %s", path, strerror(saved));
 	}
-	t->fd = fd;
-	t->writable = rw;
 	t->dev = st.st_dev;
 	t->ino = st.st_ino;
-	t->map_size = hdr.file_size;
+	t->file_size = hdr.file_size;
+	t->slots_off = hdr.slots_off;
 	t->capacity = hdr.capacity;
 	t->mask = hdr.capacity - 1;
 	t->seed[0] = hdr.seed[0];
 	t->seed[1] = hdr.seed[1];
-	t->window = hdr.window;
 	t->nwin = hdr.nwin;
 	memcpy(t->fixed, &hdr, sizeof(t->fixed));
 	t->hdr = (struct rt_hdr *)t->map;
-	t->tags = (uint32_t *)(t->map + hdr.tags_off);
-	t->slots = (struct rt_slot *)(t->map + hdr.slots_off);
+	if (!t->windowed) {
+		t->tags = (uint32_t *)(t->map + hdr.tags_off);
+		t->slots = (struct rt_slot *)(t->map + hdr.slots_off);
+	}
 	*table_r = t;
 	return 0;
 }
 
 void rt_table_close(struct rt_table **table)
 {
-	struct rt_table *t = *table;
-
-	if (t == NULL)
+	if (*table == NULL)
 		return;
-	munmap(t->map, t->map_size);
-	close(t->fd);
-	free(t->path);
-	free(t);
+	rt_table_free(*table);
 	*table = NULL;
 }
 
@@ -333,7 +351,7 @@ int rt_table_still_current(struct rt_table *t)
 	if (stat(t->path, &st) != 0)
 		return errno == ENOENT ? 0 : -1;
 	if (st.st_dev != t->dev || st.st_ino != t->ino ||
-	    (uint64_t)st.st_size != t->map_size)
+	    (uint64_t)st.st_size != t->file_size)
 		return 0;
 	/* the same file: its fixed header must still be the one we opened */
 	if (pread(t->fd, fixed, sizeof(fixed), 0) != (ssize_t)sizeof(fixed))

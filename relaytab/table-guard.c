@@ -7,8 +7,9 @@
  * per-thread stack of the tables in use. The library installs one SIGBUS
  * handler per process, on the first rt_table_open, that chains to whatever
  * was installed before it. A fault inside a guarded table's mapping is
- * answered by mapping anonymous zero pages over the whole mapping
- * (MAP_FIXED) and marking the table broken; the faulting instruction then
+ * answered by mapping anonymous zero pages over every mapping of that
+ * table (MAP_FIXED; a windowed handle has several, table-window.c) and
+ * marking the table broken; the faulting instruction then
  * completes on the zeros, the call fails with EIO, and so does every later
  * call on that handle, until the caller reopens the path
  * (rt_table_still_current() says 0 for a broken table). Any other SIGBUS -
@@ -83,13 +84,10 @@ static void rt_sigbus(int sig, siginfo_t *si, void *uc)
 
 		for (struct rt_guard *g = rt_guard_top; g != NULL; g = g->prev) {
 			struct rt_table *t = g->table;
-			int prot = PROT_READ | (t->writable ? PROT_WRITE : 0);
 
-			if (a < t->map || a >= t->map + t->map_size)
+			if (!rt_table_maps(t, a))
 				continue;
-			if (mmap(t->map, t->map_size, prot,
-				 MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS,
-				 -1, 0) == MAP_FAILED)
+			if (rt_table_unback(t) != 0)
 				break;
 			t->broken = 1;
 			errno = saved;

@@ -3,14 +3,32 @@
 #ifndef RELAYTAB_TABLE_PRIV_H
 #define RELAYTAB_TABLE_PRIV_H
 
+#include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <urcu/compiler.h>
+#include <urcu/uatomic.h>
 
 #include "table.h"
 #include "table-format.h"
+
+/* A bucket mapped by a windowed handle (table-window.c): its slots (one
+ * page) and the page holding its tags. first is UINT64_MAX when unmapped. */
+struct rt_win {
+	uint64_t first;
+	struct rt_slot *slots;
+	uint8_t *tag_page;
+	uint64_t tag_off;	/* file offset of tag_page */
+	uint32_t *tags;
+};
+
+/* Where a windowed handle's stray index lands: private, never shared. */
+struct rt_spare {
+	struct rt_slot slot;
+	uint32_t tag;
+};
 
 /* The handle. Geometry is copied from the validated private header copy and
  * never re-read from shared memory. */
@@ -20,8 +38,10 @@ struct rt_table {
 	char *path;
 	dev_t dev;
 	ino_t ino;
-	uint8_t *map;
+	uint8_t *map;		/* the whole file, or its header (windowed) */
 	size_t map_size;
+	uint64_t file_size;
+	uint64_t slots_off;
 	uint64_t capacity;
 	uint64_t mask;
 	uint64_t seed[2];
@@ -33,9 +53,58 @@ struct rt_table {
 	uint8_t fixed[RT_CRC_SPAN + 4]; /* the header's fixed bytes as validated
 				   at open, checksum included */
 	struct rt_hdr *hdr;	/* shared header (mutable part only is used) */
-	uint32_t *tags;
-	struct rt_slot *slots;
+	uint32_t *tags;		/* whole-file mapping only */
+	struct rt_slot *slots;	/* whole-file mapping only */
+	bool windowed;		/* RT_OPEN_WINDOW: only win[] is mapped */
+	struct rt_win win[RT_NWIN];
+	struct rt_spare *spare;
 };
+
+/* A windowed handle (table-window.c). rt_window_map() maps the buckets of
+ * the candidates c (no-op for a whole-file handle); the accessors below
+ * then reach their slots and tags, whichever kind the handle is. */
+int rt_window_init(struct rt_table *t);
+void rt_window_fini(struct rt_table *t);
+struct rt_cand;
+int rt_window_map(struct rt_table *t, const struct rt_cand *c);
+struct rt_slot *rt_window_slot(const struct rt_table *t, uint64_t i);
+uint32_t *rt_window_tag(const struct rt_table *t, uint64_t i);
+/* For the SIGBUS handler: does t map address a; map zeros over all of t. */
+bool rt_table_maps(const struct rt_table *t, const void *a);
+int rt_table_unback(struct rt_table *t);
+
+/* Slot i and its tag (hint); i < capacity. */
+static inline struct rt_slot *rt_slot_at(const struct rt_table *t, uint64_t i)
+{
+	if (__builtin_expect(!t->windowed, 1))
+		return &t->slots[i];
+	return rt_window_slot(t, i);
+}
+
+static inline uint32_t *rt_tag_at(const struct rt_table *t, uint64_t i)
+{
+	if (__builtin_expect(!t->windowed, 1))
+		return &t->tags[i];
+	return rt_window_tag(t, i);
+}
+
+/* The published copy of slot i: what its holder of the lock works on (a
+ * lock-free reader uses rt_slot_read instead). */
+static inline struct rt_rec *rt_slot_rec(const struct rt_table *t, uint64_t i)
+{
+	struct rt_slot *s = rt_slot_at(t, i);
+
+	return &s->copy[uatomic_read(&s->ver) & 1];
+}
+
+/* Calls that walk every slot need the whole file mapped: false, with errno
+ * EOPNOTSUPP, on a windowed handle. */
+static inline bool rt_whole_mapped(const struct rt_table *t)
+{
+	if (t->windowed)
+		errno = EOPNOTSUPP;
+	return !t->windowed;
+}
 
 /* Candidate slots of one key: two buckets of window slots. */
 #define RT_MAX_CAND (2 * RT_WINDOW)

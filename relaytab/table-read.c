@@ -17,12 +17,14 @@ static int rt_lookup(struct rt_table *t, const struct rt_addr *ip,
 	struct rt_rec r;
 
 	rt_candidates(t, ip->b, &c);
+	if (rt_window_map(t, &c) != 0)
+		return -1;
 	/* hinted candidates first, then every candidate (stale hints) */
 	for (int pass = 0; pass < 2; pass++) {
 		for (unsigned k = 0; k < c.n; k++) {
 			uint64_t i = c.idx[k];
 
-			if (pass == 0 && uatomic_read(&t->tags[i]) != c.fp)
+			if (pass == 0 && uatomic_read(rt_tag_at(t, i)) != c.fp)
 				continue;
 			if (rt_slot_read(t, i, &r) < 0 || !rt_rec_is(&r, ip->b))
 				continue;
@@ -45,7 +47,7 @@ static bool rt_expire_slot(struct rt_table *t, uint64_t i, int64_t v)
 {
 	if (rt_slot_lock(t, i, 0) != RT_LOCKED)
 		return false;
-	if ((int64_t)uatomic_read(&t->slots[i].ver) != v) {
+	if ((int64_t)uatomic_read(&rt_slot_at(t, i)->ver) != v) {
 		rt_slot_unlock(t, i);
 		return false;
 	}
@@ -108,6 +110,8 @@ int rt_table_scan(struct rt_table *t, uint32_t now, uint32_t expire_before,
 		errno = EBADF;
 		return -1;
 	}
+	if (!rt_whole_mapped(t))
+		return -1;
 	ret = RT_GUARDED(t, int, rt_scan(t, now, expire_before, fn, context, &st));
 	if (stats_r != NULL)
 		*stats_r = st;
@@ -125,7 +129,7 @@ static int rt_stats(struct rt_table *t, uint32_t now, uint32_t grace,
 	s->version_major = h.vmajor;
 	s->version_minor = h.vminor;
 	s->capacity = t->capacity;
-	s->file_size = t->map_size;
+	s->file_size = t->file_size;
 	s->slot_size = RT_SLOT_SIZE;
 	s->created = (uint32_t)h.created;
 	s->grace = grace;
@@ -151,6 +155,8 @@ int rt_table_stats(struct rt_table *t, uint32_t now, uint32_t grace,
 		   struct rt_stats *s)
 {
 	memset(s, 0, sizeof(*s));
+	if (!rt_whole_mapped(t))
+		return -1;
 	return RT_GUARDED(t, int, rt_stats(t, now, grace, s));
 }
 

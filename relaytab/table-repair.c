@@ -61,7 +61,7 @@ static bool rt_rec_invalid(const struct rt_rec *r)
 static void rt_repair_lock(struct rt_table *t, uint64_t i,
 			   struct rt_repair_stats *st)
 {
-	uint64_t *w = &t->slots[i].lock;
+	uint64_t *w = &rt_slot_at(t, i)->lock;
 	uint64_t seen = uatomic_read(w);
 	bool dead;
 
@@ -93,18 +93,18 @@ static int rt_repair(struct rt_table *t, struct rt_repair_stats *st)
 		if (rt_slot_read(t, i, &r) < 0)
 			continue;	/* a writer at work (or a spinning forger) */
 		want = rt_rec_hint(t, &r);
-		if (!rt_rec_invalid(&r) && uatomic_read(&t->tags[i]) == want)
+		if (!rt_rec_invalid(&r) && uatomic_read(rt_tag_at(t, i)) == want)
 			continue;
 		if (rt_slot_lock(t, i, 0) != RT_LOCKED)
 			continue;
-		r = t->slots[i].copy[uatomic_read(&t->slots[i].ver) & 1];
+		r = *rt_slot_rec(t, i);
 		if (rt_rec_invalid(&r)) {
 			rt_slot_clear(t, i);
 			st->records++;
 			rt_count(t, RT_CNT_REPAIR);
 			continue;
 		}
-		st->hints += uatomic_read(&t->tags[i]) != rt_rec_hint(t, &r);
+		st->hints += uatomic_read(rt_tag_at(t, i)) != rt_rec_hint(t, &r);
 		rt_slot_fix_hint(t, i);
 		rt_slot_unlock(t, i);
 	}
@@ -118,6 +118,8 @@ int rt_table_repair(struct rt_table *t, struct rt_repair_stats *st)
 		errno = EBADF;
 		return -1;
 	}
+	if (!rt_whole_mapped(t))
+		return -1;
 	return RT_GUARDED(t, int, rt_repair(t, st));
 }
 
@@ -145,6 +147,9 @@ int rt_table_rebuild(struct rt_table *old, uint32_t grace,
 	struct stat st;
 
 	*new_r = NULL;
+	if (!rt_whole_mapped(old))
+		return rt_err_fail(err, errno, "%s: a windowed handle cannot be rebuilt from",
+				   old->path);
 	/* the mode and group of the file we opened: a group member can
 	 * write its bytes, not change its owner's chmod or chown */
 	if (fstat(old->fd, &st) != 0)

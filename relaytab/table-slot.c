@@ -60,7 +60,7 @@ void rt_candidates(const struct rt_table *t, const uint8_t ip[16],
 
 int64_t rt_slot_read(const struct rt_table *t, uint64_t i, struct rt_rec *out)
 {
-	struct rt_slot *s = &t->slots[i & t->mask];
+	struct rt_slot *s = rt_slot_at(t, i & t->mask);
 
 	for (int n = 0; n < RT_READ_RETRIES; n++) {
 		uint32_t v1 = uatomic_read(&s->ver);
@@ -96,19 +96,18 @@ uint32_t rt_rec_hint(const struct rt_table *t, const struct rt_rec *r)
 
 void rt_slot_fix_hint(struct rt_table *t, uint64_t i)
 {
-	struct rt_slot *s = &t->slots[i];
-	struct rt_rec *p = &s->copy[uatomic_read(&s->ver) & 1];
+	struct rt_rec *p = rt_slot_rec(t, i);
 	uint32_t want = rt_rec_hint(t, p);
 
-	if (uatomic_read(&t->tags[i]) != want) {
-		uatomic_set(&t->tags[i], want);
+	if (uatomic_read(rt_tag_at(t, i)) != want) {
+		uatomic_set(rt_tag_at(t, i), want);
 		rt_count(t, RT_CNT_HINT_FIX);
 	}
 }
 
 void rt_slot_publish(struct rt_table *t, uint64_t i, uint32_t v)
 {
-	struct rt_slot *s = &t->slots[i];
+	struct rt_slot *s = rt_slot_at(t, i);
 
 	cmm_smp_wmb();
 	uatomic_set(&s->ver, v + 1);
@@ -118,12 +117,12 @@ void rt_slot_publish(struct rt_table *t, uint64_t i, uint32_t v)
 
 void rt_slot_clear(struct rt_table *t, uint64_t i)
 {
-	struct rt_slot *s = &t->slots[i];
+	struct rt_slot *s = rt_slot_at(t, i);
 	uint32_t v = uatomic_read(&s->ver);
 
 	memset(&s->copy[(v + 1) & 1], 0, sizeof(struct rt_rec));
 	uatomic_set(&s->pending, 0);
-	uatomic_set(&t->tags[i], 0);
+	uatomic_set(rt_tag_at(t, i), 0);
 	rt_step(RT_STEP_DELETE_HINT_CLEARED);
 	rt_slot_publish(t, i, v);
 	rt_count(t, RT_CNT_DELETE);
@@ -132,7 +131,7 @@ void rt_slot_clear(struct rt_table *t, uint64_t i)
 
 void rt_slot_tombstone(struct rt_table *t, uint64_t i)
 {
-	struct rt_slot *s = &t->slots[i];
+	struct rt_slot *s = rt_slot_at(t, i);
 	uint32_t v = uatomic_read(&s->ver);
 	struct rt_rec n;
 

@@ -40,7 +40,7 @@ static void rt_set_user(struct rt_rec *n, const struct rt_login *l)
 static void rt_refresh_locked(struct rt_table *t, uint64_t i,
 			      const struct rt_login *l)
 {
-	struct rt_slot *s = &t->slots[i];
+	struct rt_slot *s = rt_slot_at(t, i);
 	uint32_t v = uatomic_read(&s->ver);
 	const struct rt_rec *p = &s->copy[v & 1];
 	struct rt_rec n = *p;
@@ -66,11 +66,11 @@ static void rt_refresh_locked(struct rt_table *t, uint64_t i,
 static void rt_insert_locked(struct rt_table *t, uint64_t i, uint32_t fp,
 			     const struct rt_login *l)
 {
-	struct rt_slot *s = &t->slots[i];
+	struct rt_slot *s = rt_slot_at(t, i);
 	uint32_t v = uatomic_read(&s->ver);
 	struct rt_rec n;
 
-	uatomic_set(&t->tags[i], fp);	/* hint before publish */
+	uatomic_set(rt_tag_at(t, i), fp);	/* hint before publish */
 	rt_step(RT_STEP_HINT_SET);
 	(void)uatomic_xchg(&s->pending, 0);
 	memset(&n, 0, sizeof(n));
@@ -93,9 +93,7 @@ static void rt_insert_locked(struct rt_table *t, uint64_t i, uint32_t fp,
 static bool rt_tomb_locked(struct rt_table *t, uint64_t i, uint32_t fp,
 			   const struct rt_login *l, int *result)
 {
-	const struct rt_slot *s = &t->slots[i];
-
-	if (!rt_rec_is_tomb(&s->copy[uatomic_read(&s->ver) & 1], l->ip))
+	if (!rt_rec_is_tomb(rt_slot_rec(t, i), l->ip))
 		return false;
 	if (l->count) {
 		rt_insert_locked(t, i, fp, l);
@@ -116,7 +114,7 @@ static bool rt_duplicate_elsewhere(struct rt_table *t, const struct rt_cand *c,
 	for (unsigned k = 0; k < c->n; k++) {
 		uint64_t j = c->idx[k];
 
-		if (j == i || uatomic_read(&t->tags[j]) != c->fp)
+		if (j == i || uatomic_read(rt_tag_at(t, j)) != c->fp)
 			continue;
 		if (rt_slot_read(t, j, &r) >= 0 && rt_rec_is(&r, ip))
 			return true;
@@ -132,7 +130,7 @@ static void rt_preferred_order(struct rt_table *t, const struct rt_cand *c,
 	bool b_first;
 
 	for (unsigned k = 0; k < c->n; k++) {
-		if (uatomic_read(&t->tags[c->idx[k]]) != 0)
+		if (uatomic_read(rt_tag_at(t, c->idx[k])) != 0)
 			continue;
 		if (k < w)
 			free_a++;
@@ -161,14 +159,14 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 		uint64_t i = c->idx[k];
 		enum rt_lock_result lr;
 
-		if (uatomic_read(&t->tags[i]) != c->fp)
+		if (uatomic_read(rt_tag_at(t, i)) != c->fp)
 			continue;
 		lr = rt_slot_lock(t, i, RT_WRITER_SPINS);
 		if (lr == RT_LOCK_BUSY) {
 			busy_slot = (int64_t)i;
 			continue;
 		}
-		if (rt_rec_is(&t->slots[i].copy[uatomic_read(&t->slots[i].ver) & 1], l->ip)) {
+		if (rt_rec_is(rt_slot_rec(t, i), l->ip)) {
 			rt_refresh_locked(t, i, l);
 			*result = RT_STORED;
 			return RT_TRY_DONE;
@@ -183,7 +181,7 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 	    rt_rec_is(&r, l->ip) &&
 	    rt_live_at(r.last_seen, uatomic_read(&t->hdr->grace), l->now)) {
 		if (l->count)
-			uatomic_inc(&t->slots[busy_slot].pending);
+			uatomic_inc(&rt_slot_at(t, busy_slot)->pending);
 		rt_count(t, RT_CNT_MERGED);
 		*result = RT_MERGED;
 		return RT_TRY_DONE;
@@ -197,7 +195,7 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 			continue;
 		if (rt_slot_lock(t, i, RT_WRITER_SPINS) != RT_LOCKED)
 			continue;
-		if (rt_rec_is(&t->slots[i].copy[uatomic_read(&t->slots[i].ver) & 1], l->ip)) {
+		if (rt_rec_is(rt_slot_rec(t, i), l->ip)) {
 			rt_slot_fix_hint(t, i);
 			rt_refresh_locked(t, i, l);
 			*result = RT_STORED;
@@ -215,11 +213,11 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 		uint64_t i = order[k];
 		const struct rt_rec *p;
 
-		if (uatomic_read(&t->tags[i]) != 0)
+		if (uatomic_read(rt_tag_at(t, i)) != 0)
 			continue;
 		if (rt_slot_lock(t, i, RT_WRITER_SPINS) != RT_LOCKED)
 			continue;
-		p = &t->slots[i].copy[uatomic_read(&t->slots[i].ver) & 1];
+		p = rt_slot_rec(t, i);
 		if (p->state == RT_STATE_LIVE) {
 			rt_slot_fix_hint(t, i);
 			rt_slot_unlock(t, i);
@@ -275,7 +273,7 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 		return spared ? RT_TRY_FULL : RT_TRY_AGAIN;
 	if (rt_slot_lock(t, (uint64_t)victim, RT_WRITER_SPINS) != RT_LOCKED)
 		return RT_TRY_AGAIN;
-	if ((int64_t)uatomic_read(&t->slots[victim].ver) != seen_ver) {
+	if ((int64_t)uatomic_read(&rt_slot_at(t, victim)->ver) != seen_ver) {
 		rt_slot_unlock(t, (uint64_t)victim);
 		return RT_TRY_AGAIN;
 	}
@@ -301,6 +299,8 @@ static int rt_upsert(struct rt_table *t, const struct rt_addr *ip,
 	int result = 0;
 
 	rt_candidates(t, ip->b, &c);
+	if (rt_window_map(t, &c) != 0)
+		return -1;
 	for (int a = 0; a < RT_UPSERT_ATTEMPTS && !t->broken; a++) {
 		enum rt_try tr = rt_upsert_once(t, &c, &l, &result);
 
@@ -338,7 +338,7 @@ static int rt_delete_slot(struct rt_table *t, uint64_t i, const uint8_t *ip,
 	if (rt_slot_lock(t, i, RT_WRITER_SPINS) != RT_LOCKED)
 		return -1;
 	rt_step(RT_STEP_DELETE_LOCKED);
-	p = &t->slots[i].copy[uatomic_read(&t->slots[i].ver) & 1];
+	p = rt_slot_rec(t, i);
 	if (ip != NULL) {
 		match = rt_rec_is(p, ip);
 	} else {
@@ -362,6 +362,8 @@ static int rt_delete(struct rt_table *t, const struct rt_addr *ip)
 	int removed = 0, r1;
 
 	rt_candidates(t, ip->b, &c);
+	if (rt_window_map(t, &c) != 0)
+		return -1;
 	for (unsigned k = 0; k < c.n; k++) {
 		if (rt_slot_read(t, c.idx[k], &r) >= 0 && !rt_rec_is(&r, ip->b))
 			continue;
@@ -416,5 +418,7 @@ int rt_table_delete_user(struct rt_table *t, const char *user)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	if (!rt_whole_mapped(t))
+		return -1;
 	return RT_GUARDED(t, int, rt_delete_user(t, user));
 }

@@ -142,6 +142,12 @@ int rt_table_create(const char *path, const struct rt_create_opts *opts,
 /* Open flags. */
 #define RT_OPEN_RDONLY 0	/* read-only mapping: lookup, scan, stats */
 #define RT_OPEN_RDWR 1		/* may also upsert, delete, expire */
+/* Map only the header, and per call the two buckets of its IP (at most 20
+ * KiB however big the table): for processes with a small address-space
+ * limit, such as Dovecot's mail processes (vsz_limit). Such a handle does
+ * lookup, upsert and delete of one IP; calls that walk every slot (scan,
+ * stats, delete_user, repair, rebuild, fair_update) fail with EOPNOTSUPP. */
+#define RT_OPEN_WINDOW 2
 
 /* Open and validate a table: the header is read into private memory and
  * checked (magic, byte order, version, sizes, lock ABI, geometry, file size,

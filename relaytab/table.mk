@@ -1,7 +1,7 @@
 # relaytab/table.mk - the shared-memory table library and its tests.
 RELAYTAB_LIB_SOURCES += relaytab/table-file.c relaytab/table-slot.c \
 	relaytab/table-lock.c relaytab/table-guard.c relaytab/table-repair.c \
-	relaytab/table-fair.c \
+	relaytab/table-fair.c relaytab/table-window.c \
 	relaytab/table-write.c relaytab/table-read.c \
 	relaytab/siphash.c relaytab/siphash.h relaytab/crc32.c relaytab/crc32.h \
 	relaytab/table-format.h relaytab/table-priv.h
@@ -9,11 +9,12 @@ RELAYTAB_LIB_SOURCES += relaytab/table-file.c relaytab/table-slot.c \
 # Tests of the table.
 TABLE_TEST_CFLAGS = $(AM_CFLAGS) $(URCU_CFLAGS) $(SAN_CFLAGS) -I$(top_srcdir)/tests
 TABLE_TEST_LIBS = $(RELAYTAB_SAN_LIBS) tests/libtap.la
+TABLE_TEST_HELPERS = tests/table/table-test.c tests/table/table-test.h
 check_PROGRAMS += tests/table/test-table tests/table/test-header tests/table/test-fault \
-	tests/table/test-trust
+	tests/table/test-trust tests/table/test-window
 TESTS += tests/table/test-table tests/table/test-header tests/table/test-fault \
-	tests/table/test-trust
-tests_table_test_table_SOURCES = tests/table/test-table.c
+	tests/table/test-trust tests/table/test-window
+tests_table_test_table_SOURCES = tests/table/test-table.c $(TABLE_TEST_HELPERS)
 tests_table_test_table_CFLAGS = $(TABLE_TEST_CFLAGS)
 tests_table_test_table_LDFLAGS = $(SAN_LDFLAGS)
 tests_table_test_table_LDADD = $(TABLE_TEST_LIBS)
@@ -21,10 +22,14 @@ tests_table_test_header_SOURCES = tests/table/test-header.c
 tests_table_test_header_CFLAGS = $(TABLE_TEST_CFLAGS)
 tests_table_test_header_LDFLAGS = $(SAN_LDFLAGS)
 tests_table_test_header_LDADD = $(TABLE_TEST_LIBS)
-tests_table_test_trust_SOURCES = tests/table/test-trust.c
+tests_table_test_trust_SOURCES = tests/table/test-trust.c $(TABLE_TEST_HELPERS)
 tests_table_test_trust_CFLAGS = $(TABLE_TEST_CFLAGS)
 tests_table_test_trust_LDFLAGS = $(SAN_LDFLAGS)
 tests_table_test_trust_LDADD = $(TABLE_TEST_LIBS)
+tests_table_test_window_SOURCES = tests/table/test-window.c $(TABLE_TEST_HELPERS)
+tests_table_test_window_CFLAGS = $(TABLE_TEST_CFLAGS)
+tests_table_test_window_LDFLAGS = $(SAN_LDFLAGS)
+tests_table_test_window_LDADD = $(TABLE_TEST_LIBS)
 tests_table_test_fault_SOURCES = tests/table/test-fault.c
 tests_table_test_fault_CFLAGS = $(TABLE_TEST_CFLAGS)
 tests_table_test_fault_LDFLAGS = $(SAN_LDFLAGS)

@@ -122,9 +122,10 @@ like "$(cat "$T/err")" 'invalid serve-listen' "... says why"
 long=$(printf 'u%.0s' $(seq 65))
 RT del --user "$long" 2>"$T/err"; is $? 64 "del --user with a name over 64 bytes: usage error (64)"
 like "$(cat "$T/err")" 'longer than 64 bytes' "... saying why"
-RT --table "$T/big" create --capacity 1048576 2>"$T/err"; is $? 0 "create a 2^20-slot table"
-like "$(cat "$T/err")" 'above Dovecot.s default vsz_limit.*vsz_limit = 388M' "... warns about Dovecot's vsz_limit and names a value"
+# the plugin maps by window (two buckets a login), so no table size needs
+# a larger vsz_limit: no warning even at 2^22 slots (tests/plugin/dovecot.sh
+# records logins with one under the default)
+RT --table "$T/big" create --capacity 4194304 2>"$T/err"; is $? 0 "create a 2^22-slot table"
+is "$(cat "$T/err")" "" "... with no warning about Dovecot's vsz_limit"
 rm -f "$T/big"
-RT --table "$T/mid" create --capacity 65536 2>"$T/err"; is "$(cat "$T/err")" "" "a 2^16-slot table: no warning"
-rm -f "$T/mid"
 tap_done

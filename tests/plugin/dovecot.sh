@@ -256,4 +256,29 @@ dovecot_log | grep -qE 'Fatal|Panic'
 ok "no fatal error or panic in the Dovecot log" [ $? -ne 0 ]
 
 dovecot_stop
+
+# 14. a 2^22-slot table (1 GiB) under Dovecot's default vsz_limit (256M):
+# the plugin maps only the header and the two buckets a login touches
+DC_ALLOW_LOOPBACK=yes
+dovecot_setup
+grep -q vsz_limit "$DC/dovecot.conf"
+ok "the config leaves vsz_limit at Dovecot's default" [ $? -ne 0 ]
+RT create --group mail --mode 0660 --force --capacity 4194304 2>/dev/null ||
+	bail "relaytab create of a 2^22-slot table failed"
+ok "the table is bigger than the default vsz_limit" \
+	[ "$(stat -c %s "$DC_TABLE")" -gt $((256 * 1024 * 1024)) ]
+dovecot_start
+mark=$(dovecot_log | wc -l)
+like "$(imap_login 127.0.0.23 alice alicepw)" '^a1 OK' "IMAP login from 127.0.0.23 with the 2^22-slot table"
+is "$(entry 127.0.0.23 user)" alice "... is recorded"
+like "$(pop3_login 127.0.0.24 bob bobpw)" '^\+OK' "POP3 login from 127.0.0.24"
+is "$(entry 127.0.0.24 user)" bob "... is recorded"
+imap_login 127.0.0.25 bob bobpw --idle 2 >/dev/null
+is "$(entry 127.0.0.25 user)" bob "a session refreshed while idle is recorded"
+dovecot_log | tail -n +$((mark + 1)) | grep 'relaytab:' | grep -qi 'cannot'
+ok "no relaytab error in the Dovecot log" [ $? -ne 0 ]
+dovecot_log | tail -n +$((mark + 1)) | grep -qE 'Fatal|Panic|Out of memory'
+ok "no fatal error, panic or out of memory in the Dovecot log" [ $? -ne 0 ]
+dovecot_stop
+rm -f "$DC_TABLE"
 tap_done

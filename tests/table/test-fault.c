@@ -63,7 +63,9 @@ static void writer(unsigned seed, bool hooked)
 	struct rt_table *t;
 	char user[32];
 
-	if (rt_table_open(path, RT_OPEN_RDWR, &t, NULL) != 0)
+	/* half the writers map by window, as the plugin does */
+	if (rt_table_open(path, RT_OPEN_RDWR | (seed & 1 ? RT_OPEN_WINDOW : 0),
+			  &t, NULL) != 0)
 		_exit(2);
 	if (hooked) {
 		step_countdown = sh->kill_after;

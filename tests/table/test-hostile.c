@@ -257,7 +257,8 @@ static void writer(int w, unsigned wseed)
 			__atomic_fetch_add(&sh->w_reopen, 1, __ATOMIC_RELAXED);
 		}
 		if (t == NULL &&
-		    (t = open_retry(RT_OPEN_RDWR, ms_now() + 20, &sh->w_open_fail)) == NULL)
+		    (t = open_retry(RT_OPEN_RDWR | (w & 1 ? RT_OPEN_WINDOW : 0),
+				    ms_now() + 20, &sh->w_open_fail)) == NULL)
 			continue;
 		ip_of(k, &a);
 		user_of(k, user, sizeof(user));

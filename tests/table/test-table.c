@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "table.h"
+#include "table-test.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/rt-test-table.XXXXXX";
@@ -27,15 +28,7 @@ static struct rt_addr ip(const char *s)
 
 static struct rt_table *fresh(unsigned cap_log2, uint32_t grace)
 {
-	struct rt_create_opts o = { cap_log2, 0600, (gid_t)-1, grace, true };
-	struct rt_table *t;
-	struct rt_err err;
-
-	if (rt_table_create(path, &o, &err) != 0)
-		tap_bail("create: %s", err.msg);
-	if (rt_table_open(path, RT_OPEN_RDWR, &t, &err) != 0)
-		tap_bail("open: %s", err.msg);
-	return t;
+	return tt_fresh(path, cap_log2, grace);
 }
 
 static int count_cb(const struct rt_record *rec, void *ctx)

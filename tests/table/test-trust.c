@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "table-priv.h"
+#include "table-test.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/rt-test-trust.XXXXXX";
@@ -28,24 +29,12 @@ static char path[256];
 
 static struct rt_addr ip_n(unsigned i)
 {
-	uint8_t v4[4] = { 198, 51, (uint8_t)(i >> 8), (uint8_t)i };
-	struct rt_addr a;
-
-	rt_addr_from_v4(&a, v4);
-	return a;
+	return tt_ip4(198, 51, i);
 }
 
 static struct rt_table *fresh(void)
 {
-	struct rt_create_opts o = { 10, 0600, (gid_t)-1, 60, true };
-	struct rt_table *t;
-	struct rt_err err;
-
-	if (rt_table_create(path, &o, &err) != 0)
-		tap_bail("create: %s", err.msg);
-	if (rt_table_open(path, RT_OPEN_RDWR, &t, &err) != 0)
-		tap_bail("open: %s", err.msg);
-	return t;
+	return tt_fresh(path, 10, 60);
 }
 
 static uint64_t xorshift(uint64_t *s)

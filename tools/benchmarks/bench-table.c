@@ -44,7 +44,9 @@ static struct rt_table *make_table(const char *path, unsigned cap_log2)
 	return t;
 }
 
-/* op: 0 refresh (same n IPs), 1 insert (distinct), 2 lookup */
+/* op: 0 refresh (same n IPs), 1 insert (distinct), 2 lookup; 3 refresh
+ * through a windowed handle (the plugin's), another IP each call so every
+ * call maps new windows; 4 windowed refresh of one IP (a session's) */
 static double run_procs(const char *path, int procs, int op, uint32_t n, uint32_t base)
 {
 	double t0 = now_s();
@@ -55,10 +57,15 @@ static double run_procs(const char *path, int procs, int op, uint32_t n, uint32_
 			struct rt_addr a;
 			struct rt_record r;
 
-			if (rt_table_open(path, op == 2 ? RT_OPEN_RDONLY : RT_OPEN_RDWR, &t, NULL) != 0)
+			int flags = op == 2 ? RT_OPEN_RDONLY : RT_OPEN_RDWR;
+
+			if (op >= 3)
+				flags |= RT_OPEN_WINDOW;
+			if (rt_table_open(path, flags, &t, NULL) != 0)
 				_exit(1);
 			for (uint32_t i = 0; i < n; i++) {
-				uint32_t k = op == 1 ? base + (uint32_t)p * n + i : (i * 2654435761u) % 50000;
+				uint32_t k = op == 1 ? base + (uint32_t)p * n + i :
+					op == 4 ? (uint32_t)p : (i * 2654435761u) % 50000;
 
 				ip_of(k, &a);
 				if (op == 2)
@@ -131,6 +138,10 @@ int main(int argc, char **argv)
 	printf("refresh upserts/s, 2 processes: %10.0f\n", run_procs(path, 2, 0, 1000000, 0));
 	printf("lookups/s, 1 process          : %10.0f\n", run_procs(path, 1, 2, 2000000, 0));
 	printf("lookups/s, 2 processes        : %10.0f\n", run_procs(path, 2, 2, 1000000, 0));
+	printf("windowed refresh/s, new IP each call, 1 process: %10.0f\n",
+	       run_procs(path, 1, 3, 200000, 0));
+	printf("windowed refresh/s, one IP (a session), 1 process: %10.0f\n",
+	       run_procs(path, 1, 4, 2000000, 0));
 	rt_table_close(&t);
 	t = make_table(path, 18);			/* 262144 slots */
 	printf("insert upserts/s, 1 process  : %10.0f\n", run_procs(path, 1, 1, 100000, 100000));
