@@ -134,7 +134,7 @@ static bool rt_lock_take_over(uint64_t *w, uint64_t seen)
 
 enum rt_lock_result rt_slot_lock(struct rt_table *t, uint64_t i, unsigned spins)
 {
-	uint64_t *w = &t->slots[i].lock;
+	uint64_t *w = &rt_slot_at(t, i)->lock;
 	uint64_t self = rt_lock_self(), seen = 0;
 	bool taken = false, recovered = false;
 
@@ -171,5 +171,5 @@ enum rt_lock_result rt_slot_lock(struct rt_table *t, uint64_t i, unsigned spins)
 void rt_slot_unlock(struct rt_table *t, uint64_t i)
 {
 	/* A full barrier, and a no-op if someone replaced our word. */
-	(void)uatomic_cmpxchg(&t->slots[i].lock, rt_lock_self(), 0);
+	(void)uatomic_cmpxchg(&rt_slot_at(t, i)->lock, rt_lock_self(), 0);
 }
