@@ -4,8 +4,10 @@
  * watcher per table (a lock file). Fails closed in time: while the table
  * cannot be read, it keeps publishing its last good view, expiring it by
  * the clock, so no grant outlives its grace. Repairs the table: a repair
- * pass every few seconds (rt_table_repair), and a rebuild when the file
- * was damaged in place (its header rewritten, or shrunk). */
+ * pass over a share of the slots every second (rt_table_repair), the header
+ * and size written back in place when a group member spoiled them
+ * (rt_table_restore), and a new table when the one at the path cannot be
+ * opened at all (at start, say). It publishes before it repairs. */
 #include "cli.h"
 
 #include <errno.h>
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,8 +30,11 @@
 #define WATCH_COALESCE_MS 20
 #define WATCH_MAX_SLEEP_MS 60000
 #define WATCH_RETRY_MS 1000
-#define WATCH_REPAIR_MS 5000	/* between repair passes */
+#define WATCH_REPAIR_MS 1000	/* between repair passes */
+#define WATCH_REPAIR_SLOTS 65536 /* slots per pass: 2^22 slots in 64 s */
+#define WATCH_FAIR_MS 5000	/* between fair-eviction counts */
 #define WATCH_CHECK_MS 1000	/* between looks at the file (stat, header) */
+#define WATCH_RECREATE_MS 10000	/* between replacements of an unusable table */
 
 static volatile sig_atomic_t watch_hup, watch_term;
 /* the open table, for the signal handler (NULL while none is open) */
@@ -117,51 +123,80 @@ static long watch_fail_closed(struct rt_compile_conf *conf, struct watch_view *v
 }
 
 /* The file at the path is the one we have open, but its header was
- * rewritten or it shrank: rebuild it from what our mapping still reads,
- * plus the entries of the last good view that are missing. */
-static void watch_rebuild(struct rt_table **t, struct rt_compile_conf *conf,
-			  const struct watch_view *v, const char *path)
+ * rewritten or its size changed: write both back in place (the same inode,
+ * so no process needs a new file), reopen it, and put back the entries of
+ * the last good view that a shrink took away. */
+static void watch_restore(struct rt_table **t, const struct watch_view *v,
+			  const char *path)
 {
-	struct rt_table *nt;
 	struct rt_err err;
 	size_t restored = 0;
-	int copied = rt_table_rebuild(*t, conf->grace, &nt, &err);
+	int r = rt_table_restore(*t, &err);
 
 	watch_close(t);
-	if (copied < 0) {
+	if (r != 0) {
 		fprintf(stderr, "relaytab: error: table %s was damaged in place and "
-			"cannot be rebuilt: %s\n", path, err.msg);
+			"cannot be restored: %s\n", path, err.msg);
+		return;
+	}
+	if (rt_table_open(path, RT_OPEN_RDWR, t, &err) != 0) {
+		fprintf(stderr, "relaytab: error: table %s still cannot be opened "
+			"after restoring it: %s\n", path, err.msg);
 		return;
 	}
 	for (size_t i = 0; v->have && i < v->ls.n; i++) {
 		const struct rt_live_entry *e = &v->ls.v[i];
 
-		if (rt_table_lookup(nt, &e->ip, NULL) == 0 &&
-		    rt_table_upsert(nt, &e->ip, "", RT_SVC_OTHER, e->last_seen,
+		if (rt_table_lookup(*t, &e->ip, NULL) == 0 &&
+		    rt_table_upsert(*t, &e->ip, "", RT_SVC_OTHER, e->last_seen,
 				    RT_UPSERT_LOGIN) >= 0)
 			restored++;
 	}
+	rt_table_count(*t, RT_CNT_REBUILD);
 	fprintf(stderr, "relaytab: table %s was damaged in place (header rewritten "
-		"or file shrunk); rebuilt it with %d record%s copied and %zu restored "
-		"from the last compile\n", path, copied, copied == 1 ? "" : "s",
-		restored);
-	*t = nt;
-	watch_table = nt;
+		"or size changed); restored its header and size, and %zu entr%s "
+		"from the last compile\n", path, restored, restored == 1 ? "y" : "ies");
+	watch_table = *t;
 }
 
-/* The repair pass, logged when it found something, and the fair-eviction
- * list (who is over the cap). */
-static void watch_repair(struct rt_table *t, const char *path, uint32_t grace)
+/* The table at path cannot be opened (damaged before we opened it, or while
+ * we had it closed): replace it with an empty one of the same mode, group
+ * and capacity (from its size, if that is a table's), at most once per
+ * WATCH_RECREATE_MS. Entries come back with each session's next refresh,
+ * or login; meanwhile nothing is granted that was not. */
+static void watch_recreate(const char *path, const struct rt_compile_conf *conf,
+			   const char *why, uint64_t *recreated_at)
+{
+	struct rt_create_opts o = { 0 };
+	struct rt_err err;
+	struct stat st;
+
+	if (*recreated_at != 0 && rt_clock_ms() - *recreated_at < WATCH_RECREATE_MS)
+		return;
+	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return;		/* missing or not a file: not ours to replace */
+	*recreated_at = rt_clock_ms();
+	o.cap_log2 = rt_table_cap_log2_of_size((uint64_t)st.st_size);
+	o.mode = st.st_mode & 07777;
+	o.gid = st.st_gid;
+	o.grace = conf->grace;
+	o.force = true;
+	if (rt_table_create(path, &o, &err) != 0) {
+		fprintf(stderr, "relaytab: error: cannot replace the unusable table %s: "
+			"%s\n", path, err.msg);
+		return;
+	}
+	fprintf(stderr, "relaytab: table %s could not be opened (%s); replaced it "
+		"with an empty table of 2^%u slots\n", path, why,
+		o.cap_log2 ? o.cap_log2 : RT_CAP_LOG2_DEFAULT);
+}
+
+/* A share of the repair pass, logged when it found something. */
+static void watch_repair(struct rt_table *t, const char *path, uint64_t *cursor)
 {
 	struct rt_repair_stats rs;
-	unsigned over;
 
-	if (rt_table_fair_update(t, cli_now(), grace, RT_FAIR_CAP, &over) == 0 && over > 0)
-		fprintf(stderr, "relaytab: %u user%s or IPv6 /64%s hold %d or more live "
-			"entries: they no longer evict others' entries\n", over,
-			over == 1 ? "" : "s", over == 1 ? "" : "s", RT_FAIR_CAP);
-
-	if (rt_table_repair(t, &rs) != 0)
+	if (rt_table_repair(t, cursor, WATCH_REPAIR_SLOTS, &rs) != 0)
 		return;
 	if (rs.locks_dead + rs.locks_foreign + rs.records + rs.hints == 0)
 		return;
@@ -171,6 +206,20 @@ static void watch_repair(struct rt_table *t, const char *path, uint32_t grace)
 		(unsigned long long)rs.locks_foreign, rs.locks_foreign == 1 ? "" : "s",
 		(unsigned long long)rs.records, rs.records == 1 ? "" : "s",
 		(unsigned long long)rs.hints, rs.hints == 1 ? "" : "s");
+}
+
+/* The fair-eviction list: who is over the cap. */
+static void watch_fair(struct rt_table *t, uint32_t grace)
+{
+	unsigned over;
+
+	if (rt_table_fair_update(t, cli_now(), grace, RT_FAIR_CAP, &over) != 0 ||
+	    over == 0)
+		return;
+	fprintf(stderr, "relaytab: %u user%s or IPv6 /64%s hold %d or more live "
+		"entries: they no longer evict others' entries%s\n", over,
+		over == 1 ? "" : "s", over == 1 ? "" : "s", RT_FAIR_CAP,
+		over > RT_OVERCAP_LIST ? " (the header lists the 64 largest)" : "");
 }
 
 static int watch_lock(const char *table_path)
@@ -204,7 +253,8 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 	char last_err[RT_ERR_MAX] = "";
 	struct watch_view view = { .have = false };
 	int status, lock_fd;
-	uint64_t compiled_at, repaired_at = 0, evict_live = 0;
+	uint64_t compiled_at, repaired_at = 0, fair_at = 0, evict_live = 0;
+	uint64_t cursor = 0, recreated_at = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
@@ -245,7 +295,7 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 		}
 		if (t != NULL && rt_table_still_current(t) != 1) {
 			if (rt_table_same_file(t)) {
-				watch_rebuild(&t, &conf, &view, lg.table_path);
+				watch_restore(&t, &view, lg.table_path);
 			} else {
 				fprintf(stderr, "relaytab: table %s was replaced; reopening\n",
 					lg.table_path);
@@ -254,26 +304,22 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 		}
 		if (t == NULL) {
 			if (rt_table_open(lg.table_path, RT_OPEN_RDWR, &t, &err) != 0) {
+				int open_errno = errno;
+
 				if (strcmp(err.msg, last_err) != 0) {
 					fprintf(stderr, "relaytab: error: %s (retrying)\n",
 						err.msg);
 					snprintf(last_err, sizeof(last_err), "%s", err.msg);
 				}
+				if (open_errno == EINVAL)	/* not a usable table */
+					watch_recreate(lg.table_path, &conf, err.msg,
+						       &recreated_at);
 				watch_sleep_ms(watch_fail_closed(&conf, &view, &lg));
 				continue;
 			}
 			last_err[0] = '\0';
-			(void)rt_table_set_grace(t, conf.grace);
 			watch_table = t;
-			repaired_at = 0;
-		}
-		/* every few seconds, and at once when live entries are
-		 * being evicted */
-		if (rt_clock_ms() - repaired_at >= WATCH_REPAIR_MS ||
-		    rt_table_counter(t, RT_CNT_EVICT_LIVE) != evict_live) {
-			watch_repair(t, lg.table_path, conf.grace);
-			evict_live = rt_table_counter(t, RT_CNT_EVICT_LIVE);
-			repaired_at = rt_clock_ms();
+			repaired_at = fair_at = 0;
 		}
 		rt_table_change_begin(t);
 		if (rt_compile_scan(t, &conf, cli_now(), watch_log, &lg, &ls, &rep,
@@ -290,6 +336,21 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 		/* a map that fails is logged and retried within a second */
 		(void)rt_compile_publish(&conf, &view.ls, watch_log, &lg, &rep, &err);
 		compiled_at = rt_clock_ms();
+		/* then the repairs: a share of the slots every second (and
+		 * the grace hint put back); the fair-eviction count every
+		 * few seconds, or within a second when live entries are
+		 * being evicted */
+		if (compiled_at - repaired_at >= WATCH_REPAIR_MS) {
+			(void)rt_table_set_grace(t, conf.grace);
+			watch_repair(t, lg.table_path, &cursor);
+			if (compiled_at - fair_at >= WATCH_FAIR_MS ||
+			    rt_table_counter(t, RT_CNT_EVICT_LIVE) != evict_live) {
+				watch_fair(t, conf.grace);
+				evict_live = rt_table_counter(t, RT_CNT_EVICT_LIVE);
+				fair_at = compiled_at;
+			}
+			repaired_at = compiled_at;
+		}
 		timeout = rep.next_expiry ? watch_ms_until(rep.next_expiry) :
 			WATCH_MAX_SLEEP_MS;
 		if (rep.failed > 0 && timeout > WATCH_RETRY_MS)

@@ -11,6 +11,7 @@
 #include "table-priv.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <urcu/uatomic.h>
@@ -98,12 +99,28 @@ static int rt_u64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A principal over the cap and how many live records it holds. */
+struct rt_fair_over {
+	uint64_t p;
+	size_t n;
+};
+
+static int rt_over_cmp(const void *a, const void *b)
+{
+	const struct rt_fair_over *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;	/* the largest first */
+	return x->p < y->p ? -1 : x->p > y->p;
+}
+
 int rt_table_fair_update(struct rt_table *t, uint32_t now, uint32_t grace,
 			 unsigned cap, unsigned *over_r)
 {
+	_Static_assert(RT_OVERCAP_LIST == RT_OVERCAP_MAX, "the header's list");
 	struct rt_fair_ctx c = { t, NULL, 0, 0, now, grace };
-	uint64_t list[RT_OVERCAP_MAX];
-	unsigned n = 0;
+	struct rt_fair_over *over;
+	size_t n = 0, listed;
 	int r;
 
 	*over_r = 0;
@@ -111,6 +128,8 @@ int rt_table_fair_update(struct rt_table *t, uint32_t now, uint32_t grace,
 		errno = EBADF;
 		return -1;
 	}
+	if (cap == 0)
+		cap = 1;
 	if ((r = rt_table_scan(t, now, 0, rt_fair_collect, &c, NULL)) != 0) {
 		free(c.v);
 		if (r > 0)
@@ -118,18 +137,26 @@ int rt_table_fair_update(struct rt_table *t, uint32_t now, uint32_t grace,
 		return -1;
 	}
 	qsort(c.v, c.n, sizeof(*c.v), rt_u64_cmp);
-	for (size_t i = 0, j; i < c.n && n < RT_OVERCAP_MAX; i = j) {
+	if ((over = calloc(c.n / cap + 1, sizeof(*over))) == NULL) {
+		free(c.v);
+		return -1;
+	}
+	for (size_t i = 0, j; i < c.n; i = j) {
 		for (j = i; j < c.n && c.v[j] == c.v[i]; j++)
 			;
 		if (j - i >= cap)
-			list[n++] = c.v[i];
+			over[n++] = (struct rt_fair_over){ c.v[i], j - i };
 	}
 	free(c.v);
+	/* more than the header holds: list the largest */
+	qsort(over, n, sizeof(*over), rt_over_cmp);
+	listed = n < RT_OVERCAP_MAX ? n : RT_OVERCAP_MAX;
 	r = RT_GUARDED(t, int, ({
-		for (unsigned k = 0; k < n; k++)
-			uatomic_set(&t->hdr->overcap[k], list[k]);
-		uatomic_set(&t->hdr->overcap_n, n);
+		for (size_t k = 0; k < listed; k++)
+			uatomic_set(&t->hdr->overcap[k], over[k].p);
+		uatomic_set(&t->hdr->overcap_n, (uint32_t)listed);
 		0; }));
-	*over_r = n;
+	free(over);
+	*over_r = n > UINT_MAX ? UINT_MAX : (unsigned)n;
 	return r;
 }

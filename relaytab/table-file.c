@@ -24,6 +24,21 @@ static uint64_t rt_slots_off(uint64_t capacity)
 	return (end + 4095) & ~(uint64_t)4095;
 }
 
+uint64_t rt_table_file_size(unsigned cap_log2)
+{
+	uint64_t capacity = (uint64_t)1 << cap_log2;
+
+	return rt_slots_off(capacity) + capacity * RT_SLOT_SIZE;
+}
+
+unsigned rt_table_cap_log2_of_size(uint64_t size)
+{
+	for (unsigned k = RT_CAP_LOG2_MIN; k <= RT_CAP_LOG2_MAX; k++)
+		if (rt_table_file_size(k) == size)
+			return k;
+	return 0;
+}
+
 /* Directory of path, for the temp file and the directory fsync. */
 static char *rt_dir_of(const char *path)
 {
@@ -297,7 +312,7 @@ int rt_table_open(const char *path, int flags, struct rt_table **table_r,
 	t->writable = rw;
 	t->window = hdr.window;
 	t->map_size = hdr.file_size;
-	if ((flags & RT_OPEN_WINDOW) != 0) {
+	if ((flags & RT_OPEN_WINDOW) != 0 && rt_window_possible(t)) {
 		if (rt_window_init(t) != 0) {
 			saved = errno;
 			rt_table_free(t);

@@ -63,13 +63,16 @@ static void rt_sigbus_chain(int sig, siginfo_t *si, void *uc)
 		rt_sigbus_prev.sa_sigaction(sig, si, uc);
 		return;
 	}
+	if (rt_sigbus_prev.sa_handler == SIG_IGN && si->si_code <= 0)
+		return;		/* a sent SIGBUS, which the process ignores */
 	if (rt_sigbus_prev.sa_handler != SIG_DFL &&
 	    rt_sigbus_prev.sa_handler != SIG_IGN) {
 		rt_sigbus_prev.sa_handler(sig);
 		return;
 	}
-	/* Default action: restore it; a fault then repeats and kills as it
-	 * would have, a sent signal is sent again. */
+	/* Default action (a fault is never ignored): restore it; a fault
+	 * then repeats and kills as it would have, a sent signal is sent
+	 * again. */
 	signal(SIGBUS, SIG_DFL);
 	if (si->si_code <= 0)
 		raise(sig);

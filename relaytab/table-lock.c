@@ -28,10 +28,12 @@
  * ever wrote the other copy); the new owner repairs the hint and goes on.
  *
  * What a hostile writer can do with the word: set it to a live process's
- * identity (its own, say), which wedges that one slot while that process
- * lives - writers then skip the slot after their spin and use another, and
- * the table's owner (relaytab watch, as root) takes such a lock over when
- * the named process does not even map the table (rt_table_repair). It
+ * identity (its own, say, or serve's), which wedges that slot while that
+ * process lives - writers then skip the slot after their spin and use
+ * another; a call costs at most RT_MAX_CAND spins and owner checks, a few
+ * milliseconds - and the table's owner (relaytab watch, as root) takes such
+ * a lock over unless the named process maps that slot writable
+ * (rt_table_repair, within a second for the default table). It
  * can clear a lock under its holder: two honest writers may then share the
  * slot and tear its record, which readers take as one more forged record
  * (sanitised, bounded, confined to that slot) - no worse than the record the
@@ -164,6 +166,15 @@ enum rt_lock_result rt_slot_lock(struct rt_table *t, uint64_t i, unsigned spins)
 		rt_slot_fix_hint(t, i);
 		rt_count(t, RT_CNT_OWNER_DEAD);
 	}
+	rt_step(RT_STEP_LOCKED);
+	return RT_LOCKED;
+}
+
+enum rt_lock_result rt_slot_trylock(struct rt_table *t, uint64_t i)
+{
+	if (uatomic_cmpxchg(&rt_slot_at(t, i)->lock, 0, rt_lock_self()) != 0)
+		return RT_LOCK_BUSY;
+	cmm_smp_mb();
 	rt_step(RT_STEP_LOCKED);
 	return RT_LOCKED;
 }

@@ -63,6 +63,7 @@ struct rt_table {
 /* A windowed handle (table-window.c). rt_window_map() maps the buckets of
  * the candidates c (no-op for a whole-file handle); the accessors below
  * then reach their slots and tags, whichever kind the handle is. */
+bool rt_window_possible(const struct rt_table *t);
 int rt_window_init(struct rt_table *t);
 void rt_window_fini(struct rt_table *t);
 struct rt_cand;
@@ -127,6 +128,10 @@ enum rt_lock_result { RT_LOCKED, RT_LOCK_BUSY };
 /* Try to lock slot i, up to spins retries; takes over the lock of a
  * provably dead owner (and repairs the slot's hint). Never blocks. */
 enum rt_lock_result rt_slot_lock(struct rt_table *t, uint64_t i, unsigned spins);
+/* One compare-and-swap of a free lock, no spin, no take-over, no look at
+ * any owner: for the owner's passes, which must stay cheap however many
+ * locks are forged. */
+enum rt_lock_result rt_slot_trylock(struct rt_table *t, uint64_t i);
 void rt_slot_unlock(struct rt_table *t, uint64_t i);
 /* This thread's lock word: (start time << 32) | thread id. */
 uint64_t rt_lock_self(void);

@@ -45,8 +45,8 @@ int rt_table_lookup(struct rt_table *t, const struct rt_addr *ip,
 /* Expire slot i if it is still the record seen at version v. */
 static bool rt_expire_slot(struct rt_table *t, uint64_t i, int64_t v)
 {
-	if (rt_slot_lock(t, i, 0) != RT_LOCKED)
-		return false;
+	if (rt_slot_trylock(t, i) != RT_LOCKED)
+		return false;	/* busy, maybe forged: the repair pass sees to it */
 	if ((int64_t)uatomic_read(&rt_slot_at(t, i)->ver) != v) {
 		rt_slot_unlock(t, i);
 		return false;
@@ -72,7 +72,8 @@ static int rt_scan(struct rt_table *t, uint32_t now, uint32_t expire_before,
 			continue;
 		}
 		if (r.state == RT_STATE_TOMB && expire_before != 0 &&
-		    r.last_seen < expire_before) {
+		    (r.last_seen < expire_before ||
+		     (now != 0 && rt_in_future(r.last_seen, now)))) {
 			(void)rt_expire_slot(t, i, v);	/* its grace is over */
 			continue;
 		}

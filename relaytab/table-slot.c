@@ -222,6 +222,12 @@ uint64_t rt_table_counter(struct rt_table *t, enum rt_counter c)
 	return v == (uint64_t)-1 ? 0 : v;
 }
 
+void rt_table_count(struct rt_table *t, enum rt_counter c)
+{
+	if (c < RT_CNT_COUNT)
+		(void)RT_GUARDED(t, int, (rt_count(t, c), 0));
+}
+
 uint32_t rt_table_grace(struct rt_table *t)
 {
 	uint32_t v = RT_GUARDED(t, uint32_t, uatomic_read(&t->hdr->grace));

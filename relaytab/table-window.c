@@ -6,7 +6,9 @@
  * and, for each lookup, upsert or delete of one IP, the two buckets of that
  * IP: each bucket's 16 slots are exactly one page (slots_off is page
  * aligned and buckets start at multiples of 16 slots) and its 16 tags lie
- * in one page of the tag array. At most five pages (20 KiB) are mapped at
+ * in one page of the tag array (on a kernel whose pages are not 4096 bytes,
+ * rt_table_open maps the whole file instead). At most five pages (20 KiB)
+ * are mapped at
  * any time. The windows stay mapped after a call, so a session's refreshes
  * of its own IP map nothing new.
  *
@@ -85,14 +87,15 @@ static int rt_win_map(struct rt_table *t, struct rt_win *w, uint64_t b)
 	return 0;
 }
 
-int rt_window_init(struct rt_table *t)
+bool rt_window_possible(const struct rt_table *t)
 {
 	_Static_assert(RT_WINDOW * RT_SLOT_SIZE == RT_PAGE,
 		       "a bucket's slots are one page");
-	if (sysconf(_SC_PAGESIZE) != RT_PAGE || t->window != RT_WINDOW) {
-		errno = EOPNOTSUPP;
-		return -1;
-	}
+	return sysconf(_SC_PAGESIZE) == RT_PAGE && t->window == RT_WINDOW;
+}
+
+int rt_window_init(struct rt_table *t)
+{
 	if ((t->spare = calloc(1, sizeof(*t->spare))) == NULL)
 		return -1;
 	for (unsigned k = 0; k < RT_NWIN; k++)
@@ -141,7 +144,7 @@ struct rt_slot *rt_window_slot(const struct rt_table *t, uint64_t i)
 	for (unsigned k = 0; k < RT_NWIN; k++) {
 		const struct rt_win *w = &t->win[k];
 
-		if (i - w->first < t->window)
+		if (w->slots != NULL && i >= w->first && i - w->first < t->window)
 			return &w->slots[i - w->first];
 	}
 	return &t->spare->slot;
@@ -152,7 +155,7 @@ uint32_t *rt_window_tag(const struct rt_table *t, uint64_t i)
 	for (unsigned k = 0; k < RT_NWIN; k++) {
 		const struct rt_win *w = &t->win[k];
 
-		if (i - w->first < t->window)
+		if (w->tags != NULL && i >= w->first && i - w->first < t->window)
 			return &w->tags[i - w->first];
 	}
 	return &t->spare->tag;

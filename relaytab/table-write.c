@@ -233,7 +233,10 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 	}
 	/* 4. all used: evict the least recently seen candidate (a record
 	 * stamped in the future counts as the oldest); a principal over the
-	 * fair-eviction cap only an expired record or one of its own */
+	 * fair-eviction cap only an expired record or one of its own. A
+	 * tombstone within its grace is never evicted: the administrator's
+	 * delete outlasts any burst of logins (which then evict live records,
+	 * which the sessions' refreshes bring back) */
 	uint64_t my_user = rt_principal_user(t, l->user != NULL ? l->user : "",
 					     l->user != NULL ? strlen(l->user) : 0);
 	uint64_t my_net = rt_principal_net(t, l->ip);
@@ -247,11 +250,14 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 
 		if (v < 0)
 			continue;
-		if (capped && r.state == RT_STATE_LIVE &&
-		    rt_live_at(r.last_seen, hint_grace, l->now) &&
-		    rt_principal_user(t, r.user, r.user_len) != my_user &&
-		    (my_net == 0 || rt_principal_net(t, r.ip) != my_net)) {
-			spared = true;	/* another principal's live record */
+		if ((r.state == RT_STATE_TOMB &&
+		     rt_live_at(r.last_seen, hint_grace, l->now)) ||
+		    (capped && r.state == RT_STATE_LIVE &&
+		     rt_live_at(r.last_seen, hint_grace, l->now) &&
+		     rt_principal_user(t, r.user, r.user_len) != my_user &&
+		     (my_net == 0 || rt_principal_net(t, r.ip) != my_net))) {
+			spared = true;	/* a delete in force, or another
+					   principal's live record */
 			continue;
 		}
 		if (r.state != RT_STATE_LIVE) {

@@ -55,8 +55,9 @@
  *
  * Conventions: functions return 0 on success and -1 with errno set on
  * failure (and a reason in *err where they take one); lookups return 1 found,
- * 0 not found, -1 error. Nothing here prints, exits or installs signal
- * handlers. Times are unix seconds (CLOCK_REALTIME) as uint32_t.
+ * 0 not found, -1 error. Nothing here prints or exits; the one signal
+ * handler installed is the SIGBUS guard (table-guard.c), which chains to the
+ * one before it. Times are unix seconds (CLOCK_REALTIME) as uint32_t.
  *
  * Concurrency - which calls may run at the same time, in different processes
  * on the same file ("yes": safe with no coordination):
@@ -146,7 +147,9 @@ int rt_table_create(const char *path, const struct rt_create_opts *opts,
  * KiB however big the table): for processes with a small address-space
  * limit, such as Dovecot's mail processes (vsz_limit). Such a handle does
  * lookup, upsert and delete of one IP; calls that walk every slot (scan,
- * stats, delete_user, repair, rebuild, fair_update) fail with EOPNOTSUPP. */
+ * stats, delete_user, repair, rebuild, fair_update) fail with EOPNOTSUPP.
+ * Where pages are not 4096 bytes (some arm64 kernels) the whole file is
+ * mapped instead, and every call works. */
 #define RT_OPEN_WINDOW 2
 
 /* Open and validate a table: the header is read into private memory and
@@ -273,29 +276,40 @@ void rt_table_change_notify(struct rt_table *table);
 uint32_t rt_table_grace(struct rt_table *table);
 int rt_table_set_grace(struct rt_table *table, uint32_t grace);
 
-/* The owner's repair pass (relaytab watch runs it every few seconds; needs
- * RT_OPEN_RDWR). Over every slot: releases the lock of an owner that is
- * dead, or alive but not mapping this table at all (forged: it cannot be
- * in the middle of an update; seen only where /proc/<pid>/maps is
- * readable, i.e. as root); clears records no honest writer publishes (bad
- * state, length, service or times); repairs stale hints. A lock held by a
- * live process that maps the table is never touched. Returns 0, or -1. */
+/* The owner's repair pass (relaytab watch runs it every second; needs
+ * RT_OPEN_RDWR), over count slots from *cursor (0: all), wrapping, and
+ * advancing *cursor, so that a big table is repaired a share at a time:
+ * releases the lock of an owner that is dead, or alive but without a
+ * writable shared mapping of that slot (forged: it cannot be in the middle
+ * of an update there; known only where /proc/<pid>/maps is readable, i.e.
+ * as root - a read-only reader such as serve, or a windowed plugin process
+ * whose windows are elsewhere, holds no lock); clears records no honest
+ * writer publishes (bad state, length, service or times); repairs stale
+ * hints. Each owner named is looked up once per call. A lock of a live
+ * process that may be writing the slot is never touched. 0, or -1. */
 struct rt_repair_stats {
+	uint64_t slots;		/* slots visited */
+	uint64_t owners;	/* distinct lock owners looked up */
 	uint64_t locks_dead;	/* locks of dead owners released */
 	uint64_t locks_foreign;	/* locks named for a process not mapping it */
 	uint64_t records;	/* invalid records cleared */
 	uint64_t hints;		/* stale hints repaired */
 };
-int rt_table_repair(struct rt_table *table, struct rt_repair_stats *stats_r);
+int rt_table_repair(struct rt_table *table, uint64_t *cursor, uint64_t count,
+		    struct rt_repair_stats *stats_r);
 
-/* Replace a table damaged in place (its fixed header rewritten, or the file
- * shrunk): create a new file at the same path with the capacity validated
- * when the handle was opened, the file's mode and group and the given grace,
- * copy into it every valid record the handle still reads (none when the
- * file shrank under it), and open it into *new_r. The caller closes old.
- * Returns the number of records copied, or -1 with err. */
-int rt_table_rebuild(struct rt_table *old, uint32_t grace,
-		     struct rt_table **new_r, struct rt_err *err);
+/* Undo damage done in place to the file a handle has open: write back the
+ * fixed header bytes validated at open (and zero the rest of [0, 256)),
+ * and the file's size if it shrank or grew - the same inode, so every
+ * process's handle becomes current again (those whose mapping the shrink
+ * broke reopen it). Slots lost to a shrink come back empty. Needs
+ * RT_OPEN_RDWR. Returns 0, or -1 with err. */
+int rt_table_restore(struct rt_table *table, struct rt_err *err);
+
+/* The file size of a table of 2^cap_log2 slots, and the inverse: the
+ * cap_log2 (RT_CAP_LOG2_MIN..MAX) whose file has this size, or 0. */
+uint64_t rt_table_file_size(unsigned cap_log2);
+unsigned rt_table_cap_log2_of_size(uint64_t size);
 
 /* Fair eviction. A principal - a user, or an IPv6 /64 - holding RT_FAIR_CAP
  * or more live records may not evict another principal's live record to
@@ -303,9 +317,12 @@ int rt_table_rebuild(struct rt_table *old, uint32_t grace,
  * its own (if none is left the login is not recorded: ENOSPC, counted
  * "full"). rt_table_fair_update() - run by the table's owner, relaytab
  * watch - counts the live records of every principal at now with grace
- * and publishes in the header the (at most 64) principals at or over cap;
- * *over_r is how many. Returns 0 or -1. */
+ * and publishes in the header the principals at or over cap - the
+ * RT_OVERCAP_LIST largest, if there are more; *over_r is how many there
+ * are. Returns 0 or -1. It counts what honest logins do: a group member
+ * writing the file directly can delete any record anyway (inherent). */
 #define RT_FAIR_CAP 64
+#define RT_OVERCAP_LIST 64	/* principals the header can list */
 int rt_table_fair_update(struct rt_table *table, uint32_t now, uint32_t grace,
 			 unsigned cap, unsigned *over_r);
 
@@ -321,7 +338,7 @@ enum rt_counter {
 	RT_CNT_DELETE,		/* records deleted (del, expiry) */
 	RT_CNT_EXPIRE,		/* records expired by the compiler */
 	RT_CNT_REPAIR,		/* invalid records and forged locks cleared */
-	RT_CNT_REBUILD,		/* this table was rebuilt from a damaged one */
+	RT_CNT_REBUILD,		/* header or size restored after damage */
 	RT_CNT_FULL,		/* logins not recorded: over the fair-eviction
 				   cap, and no slot but others' live records */
 	RT_CNT_COUNT
@@ -331,6 +348,8 @@ const char *rt_counter_name(enum rt_counter c);
  * fine). RT_CNT_INSERT grows with every new IP: a reader caching something
  * derived from the set of IPs rebuilds it when this moves. */
 uint64_t rt_table_counter(struct rt_table *table, enum rt_counter c);
+/* Add one to a counter (RT_OPEN_RDWR; a no-op otherwise). */
+void rt_table_count(struct rt_table *table, enum rt_counter c);
 
 struct rt_stats {
 	unsigned version_major, version_minor;

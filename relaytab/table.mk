@@ -11,9 +11,9 @@ TABLE_TEST_CFLAGS = $(AM_CFLAGS) $(URCU_CFLAGS) $(SAN_CFLAGS) -I$(top_srcdir)/te
 TABLE_TEST_LIBS = $(RELAYTAB_SAN_LIBS) tests/libtap.la
 TABLE_TEST_HELPERS = tests/table/table-test.c tests/table/table-test.h
 check_PROGRAMS += tests/table/test-table tests/table/test-header tests/table/test-fault \
-	tests/table/test-trust tests/table/test-window
+	tests/table/test-trust tests/table/test-window tests/table/test-owner
 TESTS += tests/table/test-table tests/table/test-header tests/table/test-fault \
-	tests/table/test-trust tests/table/test-window
+	tests/table/test-trust tests/table/test-window tests/table/test-owner
 tests_table_test_table_SOURCES = tests/table/test-table.c $(TABLE_TEST_HELPERS)
 tests_table_test_table_CFLAGS = $(TABLE_TEST_CFLAGS)
 tests_table_test_table_LDFLAGS = $(SAN_LDFLAGS)
@@ -30,6 +30,10 @@ tests_table_test_window_SOURCES = tests/table/test-window.c $(TABLE_TEST_HELPERS
 tests_table_test_window_CFLAGS = $(TABLE_TEST_CFLAGS)
 tests_table_test_window_LDFLAGS = $(SAN_LDFLAGS)
 tests_table_test_window_LDADD = $(TABLE_TEST_LIBS)
+tests_table_test_owner_SOURCES = tests/table/test-owner.c $(TABLE_TEST_HELPERS)
+tests_table_test_owner_CFLAGS = $(TABLE_TEST_CFLAGS)
+tests_table_test_owner_LDFLAGS = $(SAN_LDFLAGS)
+tests_table_test_owner_LDADD = $(TABLE_TEST_LIBS)
 tests_table_test_fault_SOURCES = tests/table/test-fault.c
 tests_table_test_fault_CFLAGS = $(TABLE_TEST_CFLAGS)
 tests_table_test_fault_LDFLAGS = $(SAN_LDFLAGS)
