@@ -5,7 +5,11 @@
  * fresh upserts succeed.
  *
  * RT_FAULT_KILLS (default 600) sets the number of kills, RT_FAULT_SEED the
- * seed (printed). "make torture" runs 10,000 kills. */
+ * seed (printed). "make torture" runs 10,000 kills. RT_FAULT_STEP_MS
+ * (default 1) is how long a writer hooked to die at a protocol step is given
+ * to get there before it is killed anyway: a fresh process needs longer
+ * under emulation (qemu-user: 5-20 ms), and with 1 ms there none would die
+ * at its step (tools/check-arm64 sets 20). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -149,7 +153,9 @@ int main(void)
 {
 	const char *env_kills = getenv("RT_FAULT_KILLS");
 	const char *env_seed = getenv("RT_FAULT_SEED");
+	const char *env_step_ms = getenv("RT_FAULT_STEP_MS");
 	unsigned kills = env_kills ? (unsigned)atoi(env_kills) : 600;
+	unsigned step_ms = env_step_ms ? (unsigned)atoi(env_step_ms) : 1;
 	unsigned seed = env_seed ? (unsigned)strtoul(env_seed, NULL, 10) :
 		(unsigned)time(NULL) ^ (unsigned)getpid();
 	struct rt_create_opts o = { 10, 0600, (gid_t)-1, 100000, true };
@@ -158,7 +164,8 @@ int main(void)
 	struct rt_table *t;
 	struct rt_err err;
 
-	printf("# seed %u (RT_FAULT_SEED=%u to repeat), %u kills\n", seed, seed, kills);
+	printf("# seed %u (RT_FAULT_SEED=%u to repeat), %u kills, %u ms to reach a step\n",
+	       seed, seed, kills, step_ms);
 	if (mkdtemp(dir) == NULL)
 		tap_bail("mkdtemp");
 	snprintf(path, sizeof(path), "%s/table", dir);
@@ -177,19 +184,21 @@ int main(void)
 		unsigned per_step = kills / 8 / 7 + 1;
 
 		for (unsigned k = 0; k < per_step; k++) {
-			int status;
+			int status, died = 0;
 			pid_t w;
 
 			sh->kill_step = (uint64_t)step;
 			sh->kill_after = k % 5;
 			w = spawn(writer, seed + k * 7919u + (unsigned)step, true);
 			/* delete steps happen in the expirer: kill it too */
-			usleep(1000);
-			if (waitpid(w, &status, WNOHANG) == w) {
-				self_deaths += WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
-			} else {
-				kill_wait(w);
+			for (unsigned us = 0; us < step_ms * 1000 && !died; us += 250) {
+				usleep(250);
+				died = waitpid(w, &status, WNOHANG) == w;
 			}
+			if (died)
+				self_deaths += WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+			else
+				kill_wait(w);
 			step_kills++;
 			if (step >= RT_STEP_DELETE_LOCKED) {
 				kill_wait(exp);
