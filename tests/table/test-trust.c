@@ -8,6 +8,9 @@
  * - a file shrunk under its mappings kills no reader or writer (SIGBUS
  *   before), and the table works again once its size is back;
  * - a record stamped in the future grants nothing and is expired;
+ * - a record of an honest IP forged in another of its candidate slots takes
+ *   that IP's logins while it lasts, leaving the honest record intact
+ *   (accepted; documents what test-hostile has to allow for);
  * - a SIGBUS that is not the table's still kills as it would. */
 #include <errno.h>
 #include <fcntl.h>
@@ -311,6 +314,76 @@ static void test_fair_eviction(void)
 	tap_is_int(stored, 3000, "... and the capped user's logins still record (over its own)");
 }
 
+/* Where ip's live record is, or -1 (-2 if in more than one slot). */
+static int64_t find_live(struct rt_table *t, const struct rt_addr *a)
+{
+	int64_t at = -1;
+
+	for (uint64_t i = 0; i < t->capacity; i++) {
+		struct rt_rec r;
+
+		if (rt_slot_read(t, i, &r) >= 0 && rt_rec_is(&r, a->b))
+			at = at == -1 ? (int64_t)i : -2;
+	}
+	return at;
+}
+
+/* A hostile writer forges a record of an honest IP in a slot it writes,
+ * one of that IP's candidates that comes before the honest record's: the
+ * IP's writer takes it for the IP's record (readers do too) and refreshes
+ * it, so the honest record, in a slot nobody else wrote, stays intact but
+ * misses those logins; when the forged record is spoiled and cleared, they
+ * are gone with it, and the next login goes to the honest record again.
+ * Accepted (a group member can write any record in a slot it writes); the
+ * hostile torture has to count such logins as diverted. */
+static void test_forged_duplicate(void)
+{
+	struct rt_table *t = fresh();
+	struct rt_addr a = ip_n(21);
+	struct rt_repair_stats rs;
+	struct rt_record rec;
+	struct rt_cand c;
+	struct rt_slot *z;
+	int64_t honest;
+	uint64_t zi;
+	uint32_t now = rt_time_now();
+
+	rt_candidates(t, a.b, &c);
+	zi = c.idx[0];
+	z = &t->slots[zi];
+	t->tags[zi] = 0xdeadbeef;	/* the forger's slot looks taken */
+	rt_table_upsert(t, &a, "honest", RT_SVC_IMAP, now, RT_UPSERT_LOGIN);
+	honest = find_live(t, &a);
+	tap_ok(honest >= 0 && (uint64_t)honest != zi,
+	       "the login is recorded in another candidate (slot %lld)", (long long)honest);
+	if (honest < 0 || (uint64_t)honest == zi)
+		tap_bail("no honest record to go on with");
+	/* the forger writes a record of the IP into its slot and publishes it;
+	 * the owner's repair pass takes it for valid and fixes its hint */
+	memset(&z->copy[(z->ver + 1) & 1], 0, sizeof(struct rt_rec));
+	memcpy(z->copy[(z->ver + 1) & 1].ip, a.b, 16);
+	z->copy[(z->ver + 1) & 1].state = RT_STATE_LIVE;
+	z->copy[(z->ver + 1) & 1].first_seen = z->copy[(z->ver + 1) & 1].last_seen = now;
+	z->ver++;
+	rt_table_repair(t, &rs);
+	tap_is_int(t->tags[zi], c.fp, "the repair pass gives the forged record its hint");
+	tap_is_int(rt_table_upsert(t, &a, "honest", RT_SVC_IMAP, now, RT_UPSERT_LOGIN),
+		   RT_STORED, "a second login is stored...");
+	tap_is_int(z->copy[z->ver & 1].count, 1, "... in the forged record");
+	tap_ok(rt_table_lookup(t, &a, &rec) == 1 && rec.count == 1 &&
+	       strcmp(rec.user, "honest") == 0, "a lookup finds the forged record");
+	z->copy[z->ver & 1].state = 77;	/* spoiled: the owner clears it */
+	rt_table_repair(t, &rs);
+	tap_is_int(rs.records, 1, "the repair pass clears the spoiled record");
+	tap_ok(find_live(t, &a) == honest &&
+	       t->slots[honest].copy[t->slots[honest].ver & 1].count == 1,
+	       "the honest record is intact, but holds 1 of the 2 logins");
+	rt_table_upsert(t, &a, "honest", RT_SVC_IMAP, now, RT_UPSERT_LOGIN);
+	tap_is_int(t->slots[honest].copy[t->slots[honest].ver & 1].count, 2,
+		   "the next login goes to the honest record again");
+	rt_table_close(&t);
+}
+
 static void test_foreign_sigbus(void)
 {
 	struct rt_table *t = fresh();
@@ -351,6 +424,7 @@ int main(void)
 	test_future();
 	test_tombstone();
 	test_fair_eviction();
+	test_forged_duplicate();
 	test_foreign_sigbus();
 	unlink(path);
 	char other[300];
