@@ -345,7 +345,7 @@ static void test_forged_duplicate(void)
 	struct rt_cand c;
 	struct rt_slot *z;
 	int64_t honest;
-	uint64_t zi;
+	uint64_t zi, cursor;
 	uint32_t now = rt_time_now();
 
 	rt_candidates(t, a.b, &c);
@@ -365,7 +365,8 @@ static void test_forged_duplicate(void)
 	z->copy[(z->ver + 1) & 1].state = RT_STATE_LIVE;
 	z->copy[(z->ver + 1) & 1].first_seen = z->copy[(z->ver + 1) & 1].last_seen = now;
 	z->ver++;
-	rt_table_repair(t, &rs);
+	cursor = 0;
+	rt_table_repair(t, &cursor, 0, &rs);
 	tap_is_int(t->tags[zi], c.fp, "the repair pass gives the forged record its hint");
 	tap_is_int(rt_table_upsert(t, &a, "honest", RT_SVC_IMAP, now, RT_UPSERT_LOGIN),
 		   RT_STORED, "a second login is stored...");
@@ -373,7 +374,8 @@ static void test_forged_duplicate(void)
 	tap_ok(rt_table_lookup(t, &a, &rec) == 1 && rec.count == 1 &&
 	       strcmp(rec.user, "honest") == 0, "a lookup finds the forged record");
 	z->copy[z->ver & 1].state = 77;	/* spoiled: the owner clears it */
-	rt_table_repair(t, &rs);
+	cursor = 0;
+	rt_table_repair(t, &cursor, 0, &rs);
 	tap_is_int(rs.records, 1, "the repair pass clears the spoiled record");
 	tap_ok(find_live(t, &a) == honest &&
 	       t->slots[honest].copy[t->slots[honest].ver & 1].count == 1,
