@@ -4,7 +4,7 @@ module_LTLIBRARIES += plugin/lib95_relaytab_plugin.la
 plugin_lib95_relaytab_plugin_la_SOURCES = plugin/relaytab-plugin.c \
 	plugin/relaytab-plugin.h plugin/relaytab-settings.c \
 	plugin/relaytab-settings.h plugin/relaytab-decide.c plugin/relaytab-decide.h
-plugin_lib95_relaytab_plugin_la_CPPFLAGS = -I$(top_srcdir)/relaytab \
+plugin_lib95_relaytab_plugin_la_CPPFLAGS = -I$(top_srcdir)/relaytab/core \
 	-I$(top_srcdir)/plugin $(LIBDOVECOT_INCLUDE)
 plugin_lib95_relaytab_plugin_la_CFLAGS = $(AM_CFLAGS) $(URCU_CFLAGS)
 plugin_lib95_relaytab_plugin_la_LDFLAGS = -module -avoid-version \

@@ -58,7 +58,7 @@ RT add 2001:db8:1:2::5
 RT add 2001:db8:7:0::9
 RT compile --config /dev/null --grace 1d --ipv6-prefix 64 --postfix-cdb "$M/p64"
 # postmap -q does no cut-at-':' lookups (smtpd does; the property test in
-# tests/addr proves the rule), so check the keys themselves
+# tests/core/test-mapkeys proves the rule), so check the keys themselves
 is "$(cdb -q "$M/p64.cdb" 2001:db8:1:2)" OK "--ipv6-prefix 64: key 2001:db8:1:2 for 2001:db8:1:2::/64"
 is "$(cdb -q "$M/p64.cdb" 2001:db8:7:0)/$(cdb -q "$M/p64.cdb" 2001:db8:7:)" OK/OK "--ipv6-prefix 64: keys 2001:db8:7:0 and 2001:db8:7: when the 4th group is 0"
 cdb -q "$M/p64.cdb" 2001:db8:1:2::5 >/dev/null; is $? 100 "... and no host key"

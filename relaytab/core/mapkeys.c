@@ -20,7 +20,7 @@
  *    host keys would do: not expressible.
  * A prefix that ends inside a group is the union of the 2^(16k - bits)
  * whole-group prefixes below it, each expressed by the rule above. The
- * property test tests/addr/test-mapkeys-prop.c checks all of this against
+ * property test tests/core/test-mapkeys-prop.c checks all of this against
  * an emulation of Postfix's lookups over glibc inet_ntop() text. */
 #include "mapkeys.h"
 

@@ -1,48 +1,48 @@
-# relaytab/addr.mk - addresses, network lists, small parsers, MTA map keys,
+# relaytab/core/addr.mk - addresses, network lists, small parsers, MTA map keys,
 # and their unit tests.
-RELAYTAB_LIB_SOURCES += relaytab/addr.c relaytab/addr.h relaytab/netlist.c \
-	relaytab/duration.c relaytab/service.c relaytab/user.c relaytab/util.h \
-	relaytab/mapkeys.c relaytab/mapkeys.h
+RELAYTAB_LIB_SOURCES += relaytab/core/addr.c relaytab/core/addr.h relaytab/core/netlist.c \
+	relaytab/core/duration.c relaytab/core/service.c relaytab/core/user.c relaytab/core/util.h \
+	relaytab/core/mapkeys.c relaytab/core/mapkeys.h
 
 ADDR_TEST_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS) -I$(top_srcdir)/tests
 ADDR_TEST_LIBS = $(RELAYTAB_SAN_LIBS) tests/libtap.la
 
-ADDR_TESTS = tests/addr/test-addr tests/addr/test-netlist tests/addr/test-util \
-	tests/addr/test-mapkeys tests/addr/test-mapkeys-prop
+ADDR_TESTS = tests/core/test-addr tests/core/test-netlist tests/core/test-util \
+	tests/core/test-mapkeys tests/core/test-mapkeys-prop
 check_PROGRAMS += $(ADDR_TESTS)
 TESTS += $(ADDR_TESTS)
 
-tests_addr_test_addr_SOURCES = tests/addr/test-addr.c
-tests_addr_test_addr_CFLAGS = $(ADDR_TEST_CFLAGS)
-tests_addr_test_addr_LDFLAGS = $(SAN_LDFLAGS)
-tests_addr_test_addr_LDADD = $(ADDR_TEST_LIBS)
+tests_core_test_addr_SOURCES = tests/core/test-addr.c
+tests_core_test_addr_CFLAGS = $(ADDR_TEST_CFLAGS)
+tests_core_test_addr_LDFLAGS = $(SAN_LDFLAGS)
+tests_core_test_addr_LDADD = $(ADDR_TEST_LIBS)
 
-tests_addr_test_netlist_SOURCES = tests/addr/test-netlist.c
-tests_addr_test_netlist_CFLAGS = $(ADDR_TEST_CFLAGS)
-tests_addr_test_netlist_LDFLAGS = $(SAN_LDFLAGS)
-tests_addr_test_netlist_LDADD = $(ADDR_TEST_LIBS)
+tests_core_test_netlist_SOURCES = tests/core/test-netlist.c
+tests_core_test_netlist_CFLAGS = $(ADDR_TEST_CFLAGS)
+tests_core_test_netlist_LDFLAGS = $(SAN_LDFLAGS)
+tests_core_test_netlist_LDADD = $(ADDR_TEST_LIBS)
 
-tests_addr_test_util_SOURCES = tests/addr/test-util.c
-tests_addr_test_util_CFLAGS = $(ADDR_TEST_CFLAGS)
-tests_addr_test_util_LDFLAGS = $(SAN_LDFLAGS)
-tests_addr_test_util_LDADD = $(ADDR_TEST_LIBS)
+tests_core_test_util_SOURCES = tests/core/test-util.c
+tests_core_test_util_CFLAGS = $(ADDR_TEST_CFLAGS)
+tests_core_test_util_LDFLAGS = $(SAN_LDFLAGS)
+tests_core_test_util_LDADD = $(ADDR_TEST_LIBS)
 
-tests_addr_test_mapkeys_SOURCES = tests/addr/test-mapkeys.c \
-	tests/addr/postfix-emul.c tests/addr/postfix-emul.h
-tests_addr_test_mapkeys_CFLAGS = $(ADDR_TEST_CFLAGS)
-tests_addr_test_mapkeys_LDFLAGS = $(SAN_LDFLAGS)
-tests_addr_test_mapkeys_LDADD = $(ADDR_TEST_LIBS)
+tests_core_test_mapkeys_SOURCES = tests/core/test-mapkeys.c \
+	tests/core/postfix-emul.c tests/core/postfix-emul.h
+tests_core_test_mapkeys_CFLAGS = $(ADDR_TEST_CFLAGS)
+tests_core_test_mapkeys_LDFLAGS = $(SAN_LDFLAGS)
+tests_core_test_mapkeys_LDADD = $(ADDR_TEST_LIBS)
 
 # The property test of the Postfix prefix keys; RT_PROP_SCALE=20 for a
 # longer run (make check-mapkeys-long).
-tests_addr_test_mapkeys_prop_SOURCES = tests/addr/test-mapkeys-prop.c \
-	tests/addr/postfix-emul.c tests/addr/postfix-emul.h
-tests_addr_test_mapkeys_prop_CFLAGS = $(ADDR_TEST_CFLAGS)
-tests_addr_test_mapkeys_prop_LDFLAGS = $(SAN_LDFLAGS)
-tests_addr_test_mapkeys_prop_LDADD = $(ADDR_TEST_LIBS)
+tests_core_test_mapkeys_prop_SOURCES = tests/core/test-mapkeys-prop.c \
+	tests/core/postfix-emul.c tests/core/postfix-emul.h
+tests_core_test_mapkeys_prop_CFLAGS = $(ADDR_TEST_CFLAGS)
+tests_core_test_mapkeys_prop_LDFLAGS = $(SAN_LDFLAGS)
+tests_core_test_mapkeys_prop_LDADD = $(ADDR_TEST_LIBS)
 
-check-mapkeys-long: tests/addr/test-mapkeys-prop
-	RT_PROP_SCALE=20 ./tests/addr/test-mapkeys-prop
+check-mapkeys-long: tests/core/test-mapkeys-prop
+	RT_PROP_SCALE=20 ./tests/core/test-mapkeys-prop
 .PHONY: check-mapkeys-long
 
 # Fuzz targets (libFuzzer's LLVMFuzzerTestOneInput). make check replays the
@@ -50,8 +50,8 @@ check-mapkeys-long: tests/addr/test-mapkeys-prop
 # (CC=clang) the real libFuzzer binaries *_libfuzzer are built too:
 #   tests/fuzz/fuzz_addr_libfuzzer -max_total_time=60 CORPUS_COPY_DIR
 check_PROGRAMS += tests/fuzz/fuzz_addr tests/fuzz/fuzz_netlist
-TESTS += tests/addr/fuzz-addr.sh tests/addr/fuzz-netlist.sh
-dist_noinst_SCRIPTS += tests/addr/fuzz-addr.sh tests/addr/fuzz-netlist.sh
+TESTS += tests/core/fuzz-addr.sh tests/core/fuzz-netlist.sh
+dist_noinst_SCRIPTS += tests/core/fuzz-addr.sh tests/core/fuzz-netlist.sh
 EXTRA_DIST += tests/fuzz/addr.in tests/fuzz/netlist.in
 
 tests_fuzz_fuzz_addr_SOURCES = tests/fuzz/fuzz_addr.c tests/fuzz/fuzz-replay.c

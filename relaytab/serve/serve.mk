@@ -1,9 +1,9 @@
-# relaytab/serve.mk - live lookups: the socketmap protocol and lookup logic
+# relaytab/serve/serve.mk - live lookups: the socketmap protocol and lookup logic
 # (library, unit-tested) and "relaytab serve" (the daemon around them).
-RELAYTAB_COMPILER_SOURCES += relaytab/netstring.c relaytab/netstring.h \
-	relaytab/lookup.c relaytab/lookup.h relaytab/socketmap.c relaytab/socketmap.h
-relaytab_relaytab_SOURCES += relaytab/cmd-serve.c relaytab/serve.h \
-	relaytab/serve-conf.c relaytab/serve-loop.c
+RELAYTAB_COMPILER_SOURCES += relaytab/serve/netstring.c relaytab/serve/netstring.h \
+	relaytab/serve/lookup.c relaytab/serve/lookup.h relaytab/serve/socketmap.c relaytab/serve/socketmap.h
+relaytab_relaytab_SOURCES += relaytab/serve/serve.h \
+	relaytab/serve/serve-conf.c relaytab/serve/serve-loop.c
 
 TESTS += tests/serve/serve.sh
 EXTRA_DIST += tests/serve/serve.sh tests/serve/smclient.py

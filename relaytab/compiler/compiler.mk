@@ -1,0 +1,10 @@
+# relaytab/compiler/compiler.mk - the map compiler: liveset (input), keysets and
+# emitters (outputs), settings; and the tests of its two commands.
+RELAYTAB_COMPILER_SOURCES += relaytab/compiler/liveset.c relaytab/compiler/liveset.h \
+	relaytab/compiler/keyset.c relaytab/compiler/keyset.h relaytab/compiler/emit.h relaytab/compiler/emit.c \
+	relaytab/compiler/emit-cdb.c relaytab/compiler/emit-db.c relaytab/compiler/emit-text.c \
+	relaytab/compiler/compile.c relaytab/compiler/compile.h relaytab/compiler/compile-conf.c
+
+TESTS += tests/compiler/compile.sh tests/compiler/watch.sh tests/compiler/watch-damage.sh
+EXTRA_DIST += tests/compiler/compile.sh tests/compiler/watch.sh \
+	tests/compiler/watch-damage.sh
