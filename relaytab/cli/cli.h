@@ -12,7 +12,6 @@
 #include "table.h"
 
 /* Exit statuses besides the sysexits.h ones. */
-#define CLI_OK 0
 #define CLI_NO 1	/* query: not live; del: nothing removed */
 
 struct cli_global {
@@ -83,8 +82,7 @@ struct rt_compile_conf;
  * command) over /etc/relaytab.conf into conf (initialised here). Returns 0,
  * or an exit status after printing the error. */
 int cli_compile_setup(const struct cli_global *g, const struct cli_command *self,
-		      int argc, char **argv, struct rt_compile_conf *conf,
-		      bool quiet);
+		      int argc, char **argv, struct rt_compile_conf *conf);
 /* The table path compile/watch use: --table/$RELAYTAB_TABLE, else the
  * config file's "table", else the default. */
 const char *cli_compile_table(const struct cli_global *g,

@@ -31,8 +31,7 @@ static bool is_output_key(const char *key)
 }
 
 int cli_compile_setup(const struct cli_global *g, const struct cli_command *self,
-		      int argc, char **argv, struct rt_compile_conf *conf,
-		      bool quiet)
+		      int argc, char **argv, struct rt_compile_conf *conf)
 {
 	const char *config = RT_CONF_DEFAULT_PATH;
 	bool explicit_config = false, cli_outputs = false;
@@ -55,8 +54,7 @@ int cli_compile_setup(const struct cli_global *g, const struct cli_command *self
 		return cli_usage(self, "unexpected argument \"%s\"", argv[optind]);
 	if (rt_compile_conf_load(conf, config, explicit_config, &err) != 0) {
 		rt_compile_conf_free(conf);
-		if (!quiet)
-			cli_fail(EX_CONFIG, "%s", err.msg);
+		cli_fail(EX_CONFIG, "%s", err.msg);
 		return EX_CONFIG;
 	}
 	/* second pass: the command line overrides the file */
@@ -72,15 +70,13 @@ int cli_compile_setup(const struct cli_global *g, const struct cli_command *self
 		}
 		if (rt_compile_conf_set(conf, key, optarg, &err) != 0) {
 			rt_compile_conf_free(conf);
-			if (!quiet)
-				cli_fail(EX_USAGE, "--%s: %s", key, err.msg);
+			cli_fail(EX_USAGE, "--%s: %s", key, err.msg);
 			return EX_USAGE;
 		}
 	}
 	if (rt_compile_conf_finish(conf, &err) != 0) {
 		rt_compile_conf_free(conf);
-		if (!quiet)
-			cli_fail(EX_USAGE, "%s", err.msg);
+		cli_fail(EX_USAGE, "%s", err.msg);
 		return EX_USAGE;
 	}
 	return 0;
@@ -120,7 +116,7 @@ int cmd_compile(const struct cli_global *g, int argc, char **argv)
 		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
 			lg.verbose++;
 	}
-	if ((status = cli_compile_setup(g, self, argc, argv, &conf, false)) != 0)
+	if ((status = cli_compile_setup(g, self, argc, argv, &conf)) != 0)
 		return status;
 	lg.table_path = cli_compile_table(g, &conf);
 	if ((status = cli_open_table(&lg, RT_OPEN_RDWR, &t)) != 0) {

@@ -43,8 +43,7 @@ static void serve_key(const char *opt, char *key, size_t size)
 		snprintf(key, size, "serve-%s", opt);
 }
 
-static int serve_setup(const struct serve_args *a, struct rt_serve_conf *conf,
-		       bool quiet)
+static int serve_setup(const struct serve_args *a, struct rt_serve_conf *conf)
 {
 	const char *config = RT_CONF_DEFAULT_PATH;
 	bool explicit_config = false;
@@ -68,8 +67,7 @@ static int serve_setup(const struct serve_args *a, struct rt_serve_conf *conf,
 	}
 	if (rt_conf_file_load(config, explicit_config, rt_serve_conf_set, conf, &err) != 0) {
 		rt_serve_conf_free(conf);
-		if (!quiet)
-			cli_fail(EX_CONFIG, "%s", err.msg);
+		cli_fail(EX_CONFIG, "%s", err.msg);
 		return EX_CONFIG;
 	}
 	optind = 0;
@@ -81,15 +79,13 @@ static int serve_setup(const struct serve_args *a, struct rt_serve_conf *conf,
 		serve_key(serve_opts[idx].name, key, sizeof(key));
 		if (rt_serve_conf_set(conf, key, optarg, &err) != 0) {
 			rt_serve_conf_free(conf);
-			if (!quiet)
-				cli_fail(EX_USAGE, "--%s: %s", serve_opts[idx].name, err.msg);
+			cli_fail(EX_USAGE, "--%s: %s", serve_opts[idx].name, err.msg);
 			return EX_USAGE;
 		}
 	}
 	if (rt_serve_conf_finish(conf, &err) != 0) {
 		rt_serve_conf_free(conf);
-		if (!quiet)
-			cli_fail(EX_USAGE, "%s", err.msg);
+		cli_fail(EX_USAGE, "%s", err.msg);
 		return EX_USAGE;
 	}
 	return 0;
@@ -98,7 +94,7 @@ static int serve_setup(const struct serve_args *a, struct rt_serve_conf *conf,
 static int serve_reload(void *context, struct rt_serve_conf *conf_r)
 {
 	const struct serve_args *a = context;
-	int r = serve_setup(a, conf_r, false);
+	int r = serve_setup(a, conf_r);
 
 	return r == 0 ? 0 : -1;
 }
@@ -117,7 +113,7 @@ int cmd_serve(const struct cli_global *g, int argc, char **argv)
 			 strspn(argv[i] + 1, "v") == strlen(argv[i] + 1))
 			verbose += (int)strlen(argv[i] + 1);
 	}
-	if ((status = serve_setup(&a, &conf, false)) != 0)
+	if ((status = serve_setup(&a, &conf)) != 0)
 		return status;
 	table = !g->table_explicit && conf.base.table_path != NULL ?
 		conf.base.table_path : g->table_path;

@@ -260,7 +260,7 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
 			lg.verbose++;
 	}
-	if ((status = cli_compile_setup(g, self, argc, argv, &conf, false)) != 0)
+	if ((status = cli_compile_setup(g, self, argc, argv, &conf)) != 0)
 		return status;
 	lg.table_path = cli_compile_table(g, &conf);
 	if ((lock_fd = watch_lock(lg.table_path)) < 0) {
@@ -283,7 +283,7 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 
 		if (watch_hup) {
 			watch_hup = 0;
-			if (cli_compile_setup(g, self, argc, argv, &next, false) == 0) {
+			if (cli_compile_setup(g, self, argc, argv, &next) == 0) {
 				rt_compile_conf_free(&conf);
 				conf = next;
 				fprintf(stderr, "relaytab: re-read the configuration\n");

@@ -78,7 +78,6 @@ int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
 				}
 				continue;
 			}
-			ks->prefix_fallbacks++;
 			if (o->warn != NULL) {
 				snprintf(msg, sizeof(msg),
 					 "the /%u prefix of %s cannot be expressed exactly in a Postfix map; writing the host key",

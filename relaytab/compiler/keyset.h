@@ -18,7 +18,6 @@ enum rt_key_form {
 struct rt_keyset {
 	char **keys;		/* sorted (strcmp), unique, NUL-terminated */
 	size_t n, cap;
-	size_t prefix_fallbacks; /* prefixes written as host keys */
 };
 
 /* Called once per IPv6 prefix that could not be expressed exactly. */

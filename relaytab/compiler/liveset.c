@@ -63,8 +63,6 @@ int rt_liveset_build(struct rt_table *t, uint32_t now, uint32_t grace,
 
 	memset(ls, 0, sizeof(*ls));
 	r = rt_table_scan(t, now, ctx.cutoff, liveset_add, &ctx, &ls->scan);
-	if (r < 0 && errno == EBADF) /* read-only: leave expired records be */
-		r = rt_table_scan(t, now, 0, liveset_add, &ctx, &ls->scan);
 	if (r != 0) {
 		int e = r > 0 ? r : errno;
 

@@ -1,6 +1,6 @@
 /* liveset.h - the compiler's input: the set of addresses live in the table
- * now, after expiring the old ones. Emitters and a future PostgreSQL or
- * socketmap backend read this, never the table directly. */
+ * now, after expiring the old ones. The emitters read this, never the
+ * table (relaytab serve answers from the table itself: serve/lookup.h). */
 #ifndef RELAYTAB_LIVESET_H
 #define RELAYTAB_LIVESET_H
 
@@ -25,8 +25,8 @@ struct rt_liveset {
 };
 
 /* Scan the table at time now: delete the records last seen more than grace
- * seconds ago (table opened RT_OPEN_RDWR; with a read-only table they are
- * just left out), drop excluded addresses, merge duplicates, sort.
+ * seconds ago (the table must be opened RT_OPEN_RDWR: EBADF otherwise),
+ * drop excluded addresses, merge duplicates, sort.
  * Returns 0, or -1 with errno and err. */
 int rt_liveset_build(struct rt_table *t, uint32_t now, uint32_t grace,
 		     const struct rt_netlist *exclude, struct rt_liveset *ls,

@@ -292,3 +292,19 @@ bool rt_addr_in_net(const struct rt_addr *addr, const struct rt_addr *net,
 	}
 	return true;
 }
+
+void rt_addr_mask(const struct rt_addr *addr, unsigned bits,
+		  struct rt_addr *net_r)
+{
+	unsigned abs_bits = rt_addr_is_v4(addr) ? bits + 96 : bits;
+
+	*net_r = *addr;
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned lo = i * 8;
+
+		if (abs_bits <= lo)
+			net_r->b[i] = 0;
+		else if (abs_bits < lo + 8)
+			net_r->b[i] &= (uint8_t)(0xff << (lo + 8 - abs_bits));
+	}
+}

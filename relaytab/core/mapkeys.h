@@ -4,8 +4,7 @@
  * it (IPv4 dotted, IPv6 RFC 5952), then the same text cut back at its last
  * '.' or ':' again and again. Sendmail looks up ${client_addr}: IPv4 dotted,
  * IPv6 as "IPv6:" plus eight uncompressed groups. Keys are always lowercase
- * and never carry a trailing NUL. See ../shared/notes/mta-maps.md sections
- * 1-2 and 6. */
+ * and never carry a trailing NUL. See doc/mta-keys.md. */
 #ifndef RELAYTAB_MAPKEYS_H
 #define RELAYTAB_MAPKEYS_H
 
@@ -27,7 +26,7 @@ size_t rt_key_sendmail(const struct rt_addr *addr, const char *tag,
 		       char buf[RT_KEY_MAX]);
 
 /* Postfix keys that match every address of addr's IPv6 /bits prefix and
- * nothing outside it (bits 16..64; see mta-maps.md section 2.3; host bits
+ * nothing outside it (bits 16..64; see doc/mta-keys.md section 2; host bits
  * of addr are ignored). Writes up to max_keys keys into keys[] and returns
  * how many (at most RT_PREFIX_KEYS_MAX). For /64, prefix g1:g2:g3:g4:
  * "g1:g2:g3:g4", plus "g1:g2:g3:" if g4 is 0, or "g1:g2:" if g3 and g4

@@ -84,22 +84,6 @@ static int parse_bits(const char *p, size_t len)
 	return value;
 }
 
-void rt_addr_mask(const struct rt_addr *addr, unsigned bits,
-		  struct rt_addr *net_r)
-{
-	unsigned abs_bits = rt_addr_is_v4(addr) ? bits + 96 : bits;
-
-	*net_r = *addr;
-	for (unsigned i = 0; i < 16; i++) {
-		unsigned lo = i * 8;
-
-		if (abs_bits <= lo)
-			net_r->b[i] = 0;
-		else if (abs_bits < lo + 8)
-			net_r->b[i] &= (uint8_t)(0xff << (lo + 8 - abs_bits));
-	}
-}
-
 static int parse_entry(const char *p, size_t len, unsigned n,
 		       struct rt_net *net_r, struct rt_err *err)
 {

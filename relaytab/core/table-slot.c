@@ -244,6 +244,8 @@ int rt_table_set_grace(struct rt_table *t, uint32_t grace)
 	return RT_GUARDED(t, int, (uatomic_set(&t->hdr->grace, grace), 0));
 }
 
+_Static_assert(RT_CNT_COUNT <= RT_NSTAT, "every counter has its header word");
+
 static const char *const rt_counter_names[RT_CNT_COUNT] = {
 	[RT_CNT_INSERT] = "insert",
 	[RT_CNT_EVICT_EXPIRED] = "evict_expired",

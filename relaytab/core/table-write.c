@@ -1,5 +1,5 @@
 /* table-write.c - upsert (insert or refresh a login) and delete, following
- * the copy-update-publish protocol of table-design.md section 4.6. */
+ * the copy-update-publish protocol of doc/table-design.md section 3. */
 #include "table-priv.h"
 
 #include <errno.h>

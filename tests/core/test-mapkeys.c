@@ -1,6 +1,6 @@
 /* test-mapkeys.c - Postfix and Sendmail keys for named corner cases, the
- * Postfix lookup emulation against every observed case of mta-maps.md
- * section 2.2, and the /64 rule against section 2.3. */
+ * Postfix lookup emulation against every observed case of doc/mta-keys.md
+ * section 4, and the /64 rule against section 2. */
 #include "mapkeys.h"
 #include "postfix-emul.h"
 #include "tap.h"
@@ -82,7 +82,7 @@ static void test_host_keys(void)
 	}
 }
 
-/* One observed row of mta-maps.md 2.2: keys in the map, clients, and
+/* One observed row of doc/mta-keys.md section 4: keys in the map, clients, and
  * whether Postfix answered 250 (match) or 554. */
 struct observed {
 	const char *name;
@@ -160,7 +160,7 @@ static void test_observed(void)
 	}
 }
 
-/* The lookup sequences Postfix logged (mta-maps.md 2.2). */
+/* The lookup sequences Postfix logged (doc/mta-keys.md section 4). */
 static void test_sequences(void)
 {
 	static const struct {
