@@ -1,6 +1,7 @@
 /* cli-util.c - the helpers shared by the relaytab commands (see cli.h). */
 #include "cli.h"
 #include "compile.h"
+#include "settings.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -183,6 +184,15 @@ void cli_put_user(FILE *out, const char *user, bool json)
 	}
 }
 
+/* The grace alone: the other settings are not this command's to check. */
+static int cli_grace_set(void *context, const char *key, const char *value,
+			 struct rt_err *err)
+{
+	if (strcmp(key, "grace") != 0)
+		return 0;
+	return rt_compile_conf_set(context, key, value, err);
+}
+
 uint32_t cli_default_grace(void)
 {
 	struct rt_compile_conf conf;
@@ -190,7 +200,8 @@ uint32_t cli_default_grace(void)
 	uint32_t grace = RT_GRACE_DEFAULT;
 
 	rt_compile_conf_init(&conf);
-	if (rt_compile_conf_load(&conf, RT_CONF_DEFAULT_PATH, false, &err) == 0)
+	if (cli_settings_load(RT_CONF_DEFAULT_PATH, false, CLI_SET_COMPILE,
+			      cli_grace_set, &conf, &err) == 0)
 		grace = conf.grace;
 	else
 		cli_warn("%s; using the default grace of %u s", err.msg, grace);

@@ -26,6 +26,8 @@ struct cli_command {
 	int (*run)(const struct cli_global *g, int argc, char **argv);
 	const char *summary;
 	const char *usage;	/* options and arguments, may span lines */
+	unsigned settings;	/* CLI_SET_*: its options come from the settings
+				   table (settings.h), printed after usage */
 };
 
 /* Print "relaytab: error: ..." on stderr; returns status. */

@@ -1,85 +1,40 @@
-/* cmd-compile.c - "relaytab compile": one compiler pass; and the option
- * parsing it shares with "relaytab watch". */
+/* cmd-compile.c - "relaytab compile": one compiler pass; and the settings
+ * setup it shares with "relaytab watch" (the options: cli/settings.c). */
 #include "cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compile.h"
+#include "settings.h"
 
-static const struct option compile_opts[] = {
-	{ "config", required_argument, NULL, 'c' },
-	{ "grace", required_argument, NULL, 1 },
-	{ "exclude", required_argument, NULL, 1 },
-	{ "postfix-cdb", required_argument, NULL, 1 },
-	{ "postfix-hash", required_argument, NULL, 1 },
-	{ "sendmail-hash", required_argument, NULL, 1 },
-	{ "sendmail-tag", required_argument, NULL, 1 },
-	{ "text", required_argument, NULL, 1 },
-	{ "ipv6-prefix", required_argument, NULL, 1 },
-	{ "mode", required_argument, NULL, 1 },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ NULL, 0, NULL, 0 },
-};
-
-static bool is_output_key(const char *key)
+static int compile_set(void *context, const char *key, const char *value,
+		       struct rt_err *err)
 {
-	return strcmp(key, "postfix-cdb") == 0 || strcmp(key, "postfix-hash") == 0 ||
-	       strcmp(key, "sendmail-hash") == 0 || strcmp(key, "text") == 0;
+	return rt_compile_conf_set(context, key, value, err);
+}
+
+static void compile_clear_maps(void *context)
+{
+	rt_compile_conf_clear_outputs(context);
 }
 
 int cli_compile_setup(const struct cli_global *g, const struct cli_command *self,
 		      int argc, char **argv, struct rt_compile_conf *conf)
 {
-	const char *config = RT_CONF_DEFAULT_PATH;
-	bool explicit_config = false, cli_outputs = false;
 	struct rt_err err;
-	int c, idx;
+	int status;
 
 	(void)g;
 	rt_compile_conf_init(conf);
-	/* first pass: the config file's path */
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "v", compile_opts, &idx)) != -1) {
-		if (c == 'c') {
-			config = optarg;
-			explicit_config = true;
-		} else if (c == '?') {
-			return cli_usage(self, "unknown option \"%s\"", argv[optind - 1]);
-		}
-	}
-	if (optind != argc)
-		return cli_usage(self, "unexpected argument \"%s\"", argv[optind]);
-	if (rt_compile_conf_load(conf, config, explicit_config, &err) != 0) {
+	status = cli_settings_parse(self, CLI_SET_COMPILE, argc, argv, compile_set,
+				    compile_clear_maps, conf);
+	if (status == 0 && rt_compile_conf_finish(conf, &err) != 0)
+		status = cli_fail(EX_USAGE, "%s", err.msg);
+	if (status != 0)
 		rt_compile_conf_free(conf);
-		cli_fail(EX_CONFIG, "%s", err.msg);
-		return EX_CONFIG;
-	}
-	/* second pass: the command line overrides the file */
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "v", compile_opts, &idx)) != -1) {
-		const char *key = compile_opts[idx].name;
-
-		if (c != 1)
-			continue;
-		if (is_output_key(key) && !cli_outputs) {
-			rt_compile_conf_clear_outputs(conf);
-			cli_outputs = true;
-		}
-		if (rt_compile_conf_set(conf, key, optarg, &err) != 0) {
-			rt_compile_conf_free(conf);
-			cli_fail(EX_USAGE, "--%s: %s", key, err.msg);
-			return EX_USAGE;
-		}
-	}
-	if (rt_compile_conf_finish(conf, &err) != 0) {
-		rt_compile_conf_free(conf);
-		cli_fail(EX_USAGE, "%s", err.msg);
-		return EX_USAGE;
-	}
-	return 0;
+	return status;
 }
 
 const char *cli_compile_table(const struct cli_global *g,

@@ -1,29 +1,13 @@
-/* cmd-serve.c - "relaytab serve": parse the settings (command line over
- * /etc/relaytab.conf) and run the socketmap server of serve-loop.c. */
+/* cmd-serve.c - "relaytab serve": its settings (command line over
+ * /etc/relaytab.conf, cli/settings.c) and the socketmap server of
+ * serve/serve-loop.c. */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "serve.h"
-
-static const struct option serve_opts[] = {
-	{ "config", required_argument, NULL, 'c' },
-	{ "grace", required_argument, NULL, 1 },
-	{ "exclude", required_argument, NULL, 1 },
-	{ "ipv6-prefix", required_argument, NULL, 1 },
-	{ "socket", required_argument, NULL, 1 },
-	{ "socket-mode", required_argument, NULL, 1 },
-	{ "socket-group", required_argument, NULL, 1 },
-	{ "listen", required_argument, NULL, 1 },
-	{ "names", required_argument, NULL, 1 },
-	{ "value", required_argument, NULL, 1 },
-	{ "max-connections", required_argument, NULL, 1 },
-	{ "idle-timeout", required_argument, NULL, 1 },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ NULL, 0, NULL, 0 },
-};
+#include "settings.h"
 
 struct serve_args {
 	const struct cli_global *g;
@@ -32,63 +16,19 @@ struct serve_args {
 	char **argv;
 };
 
-/* The file's key for an option: the shared ones as they are, the others
- * with "serve-" in front. */
-static void serve_key(const char *opt, char *key, size_t size)
-{
-	if (strcmp(opt, "grace") == 0 || strcmp(opt, "exclude") == 0 ||
-	    strcmp(opt, "ipv6-prefix") == 0)
-		snprintf(key, size, "%s", opt);
-	else
-		snprintf(key, size, "serve-%s", opt);
-}
-
 static int serve_setup(const struct serve_args *a, struct rt_serve_conf *conf)
 {
-	const char *config = RT_CONF_DEFAULT_PATH;
-	bool explicit_config = false;
 	struct rt_err err;
-	int c, idx;
+	int status;
 
 	rt_serve_conf_init(conf);
-	optind = 0;
-	while ((c = getopt_long(a->argc, a->argv, "v", serve_opts, &idx)) != -1) {
-		if (c == 'c') {
-			config = optarg;
-			explicit_config = true;
-		} else if (c == '?') {
-			rt_serve_conf_free(conf);
-			return cli_usage(a->self, "unknown option \"%s\"", a->argv[optind - 1]);
-		}
-	}
-	if (optind != a->argc) {
+	status = cli_settings_parse(a->self, CLI_SET_SERVE, a->argc, a->argv,
+				    rt_serve_conf_set, NULL, conf);
+	if (status == 0 && rt_serve_conf_finish(conf, &err) != 0)
+		status = cli_fail(EX_USAGE, "%s", err.msg);
+	if (status != 0)
 		rt_serve_conf_free(conf);
-		return cli_usage(a->self, "unexpected argument \"%s\"", a->argv[optind]);
-	}
-	if (rt_conf_file_load(config, explicit_config, rt_serve_conf_set, conf, &err) != 0) {
-		rt_serve_conf_free(conf);
-		cli_fail(EX_CONFIG, "%s", err.msg);
-		return EX_CONFIG;
-	}
-	optind = 0;
-	while ((c = getopt_long(a->argc, a->argv, "v", serve_opts, &idx)) != -1) {
-		char key[64];
-
-		if (c != 1)
-			continue;
-		serve_key(serve_opts[idx].name, key, sizeof(key));
-		if (rt_serve_conf_set(conf, key, optarg, &err) != 0) {
-			rt_serve_conf_free(conf);
-			cli_fail(EX_USAGE, "--%s: %s", serve_opts[idx].name, err.msg);
-			return EX_USAGE;
-		}
-	}
-	if (rt_serve_conf_finish(conf, &err) != 0) {
-		rt_serve_conf_free(conf);
-		cli_fail(EX_USAGE, "%s", err.msg);
-		return EX_USAGE;
-	}
-	return 0;
+	return status;
 }
 
 static int serve_reload(void *context, struct rt_serve_conf *conf_r)

@@ -7,16 +7,15 @@
 #include <string.h>
 
 #include "relaytab-build.h"
+#include "settings.h"
 
 static int cmd_help(const struct cli_global *g, int argc, char **argv);
 
-#define COMPILE_USAGE \
-	"[--config PATH] [--grace DURATION] [--exclude CIDR,...]\n" \
-	"  [--postfix-cdb NAME] [--postfix-hash NAME] [--sendmail-hash NAME]\n" \
-	"  [--sendmail-tag TAG] [--text PATH] [--ipv6-prefix N] [--mode OCTAL] [-v]\n" \
-	"  Settings may also be given in /etc/relaytab.conf as \"key = value\"\n" \
-	"  (key: the option without dashes; also \"table\"). Map options may\n" \
-	"  be repeated; command-line maps replace the file's."
+#define SETTINGS_USAGE \
+	"[OPTIONS]\n" \
+	"  Each option may also be set in /etc/relaytab.conf as \"key = value\"\n" \
+	"  ('relaytab help settings' lists the keys); the command line wins,\n" \
+	"  and maps on the command line replace the file's."
 
 
 static const struct cli_command cli_commands[] = {
@@ -24,36 +23,33 @@ static const struct cli_command cli_commands[] = {
 	  "[--capacity N] [--group NAME] [--mode OCTAL] [--force]\n"
 	  "  N: slots wanted, rounded up to a power of two (default 16384);\n"
 	  "  mode defaults to 0660. Refuses to replace an existing file\n"
-	  "  (exit 73) unless --force." },
+	  "  (exit 73) unless --force.", 0 },
 	{ "add", cmd_add, "record a login of IP now",
-	  "IP [--user NAME] [--service imap|pop3|submission|managesieve|manual|other]" },
+	  "IP [--user NAME] [--service imap|pop3|submission|managesieve|manual|other]", 0 },
 	{ "del", cmd_del, "remove the entries of IPs or of a user",
 	  "IP... | --user NAME\n"
-	  "  exit 0 if something was removed, 1 if nothing matched" },
+	  "  exit 0 if something was removed, 1 if nothing matched", 0 },
 	{ "query", cmd_query, "is IP allowed to relay now?",
 	  "IP [--grace DURATION]\n"
-	  "  exit 0 if IP logged in within the grace, 1 if not" },
+	  "  exit 0 if IP logged in within the grace, 1 if not", 0 },
 	{ "list", cmd_list, "list the entries, sorted by IP",
 	  "[--grace DURATION] [--all] [--json]\n"
-	  "  --all: also entries older than the grace" },
+	  "  --all: also entries older than the grace", 0 },
 	{ "stats", cmd_stats, "capacity, load, counters and header",
-	  "[--json]" },
+	  "[--json]", 0 },
 	{ "compile", cmd_compile, "expire old entries and write the MTA maps once",
-	  COMPILE_USAGE },
+	  SETTINGS_USAGE, CLI_SET_COMPILE },
 	{ "watch", cmd_watch, "keep the MTA maps up to date (daemon)",
-	  COMPILE_USAGE "\n"
-	  "  rewrites within 100 ms of a change, expires to the second;\n"
-	  "  SIGHUP re-reads the configuration, SIGTERM exits" },
+	  SETTINGS_USAGE "\n"
+	  "  Rewrites within 100 ms of a change, expires to the second;\n"
+	  "  SIGHUP re-reads the configuration, SIGTERM exits.", CLI_SET_COMPILE },
 	{ "serve", cmd_serve, "answer Postfix/Sendmail socketmap lookups live (daemon)",
-	  "[--config FILE] [--grace DURATION] [--exclude CIDR,...] [--ipv6-prefix N]\n"
-	  "  [--socket PATH] [--socket-mode OCTAL] [--socket-group NAME]\n"
-	  "  [--listen HOST:PORT] [--names NAME,...] [--value TEXT]\n"
-	  "  [--max-connections N] [--idle-timeout SECONDS] [-v]\n"
-	  "  Socket default /run/relaytab/socketmap (mode 0660), map names\n"
-	  "  \"relay,relaytab\", value \"OK\". In /etc/relaytab.conf the options\n"
-	  "  are serve-socket, serve-listen, ... (grace, exclude, ipv6-prefix and\n"
-	  "  table are shared with compile). SIGHUP re-reads, SIGTERM drains and exits." },
-	{ "help", cmd_help, "describe a command", "[COMMAND]" },
+	  SETTINGS_USAGE "\n"
+	  "  SIGHUP re-reads the configuration, SIGTERM drains and exits.",
+	  CLI_SET_SERVE },
+	{ "help", cmd_help, "describe a command, or list every setting",
+	  "[COMMAND | settings]\n"
+	  "  settings: key, option, default and commands of every setting", 0 },
 };
 
 const struct cli_command *cli_find_command(const char *name)
@@ -102,10 +98,18 @@ static int cmd_help(const struct cli_global *g, int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (strcmp(argv[1], "settings") == 0) {
+		cli_settings_list(stdout);
+		return 0;
+	}
 	if ((cmd = cli_find_command(argv[1])) == NULL)
 		return cli_fail(EX_USAGE, "unknown command \"%s\"", argv[1]);
 	printf("usage: relaytab %s %s\n\n%s.\n", cmd->name, cmd->usage,
 	       cmd->summary);
+	if (cmd->settings != 0) {
+		printf("\nOptions:\n");
+		cli_settings_usage(stdout, cmd->settings);
+	}
 	return 0;
 }
 

@@ -1,5 +1,6 @@
-/* compile-conf.c - the compiler's settings: one setter shared by the
- * command line and /etc/relaytab.conf ("key = value" lines). */
+/* compile-conf.c - the compiler's settings: one setter, by key, for the
+ * command line and /etc/relaytab.conf alike (cli/settings.c routes each
+ * key to the commands that use it). */
 #include "compile.h"
 
 #include <ctype.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf-file.h"
 #include "util.h"
 
 void rt_compile_conf_init(struct rt_compile_conf *c)
@@ -63,24 +65,11 @@ static int conf_add_output(struct rt_compile_conf *c, enum rt_map_format fmt,
 	return 0;
 }
 
-int rt_conf_set_string(char **slot, const char *value, struct rt_err *err)
-{
-	char *copy = strdup(value);
-
-	if (copy == NULL)
-		return rt_err_fail(err, ENOMEM, "out of memory");
-	free(*slot);
-	*slot = copy;
-	return 0;
-}
-
 int rt_compile_conf_set(struct rt_compile_conf *c, const char *key,
 			const char *value, struct rt_err *err)
 {
 	char *end;
 
-	if (strncmp(key, "serve-", 6) == 0)
-		return 0;	/* relaytab serve's own settings (serve.h) */
 	if (*value == '\0' && strcmp(key, "exclude") != 0 &&
 	    strcmp(key, "sendmail-tag") != 0)
 		return rt_err_fail(err, EINVAL, "%s needs a value", key);
@@ -126,73 +115,6 @@ int rt_compile_conf_set(struct rt_compile_conf *c, const char *key,
 	if (strcmp(key, "text") == 0)
 		return conf_add_output(c, RT_MAP_TEXT, value, "", err);
 	return rt_err_fail(err, EINVAL, "unknown setting \"%s\"", key);
-}
-
-static char *conf_trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
-static int conf_set_compile(void *context, const char *key, const char *value,
-			    struct rt_err *err)
-{
-	return rt_compile_conf_set(context, key, value, err);
-}
-
-int rt_compile_conf_load(struct rt_compile_conf *c, const char *path,
-			 bool must_exist, struct rt_err *err)
-{
-	return rt_conf_file_load(path, must_exist, conf_set_compile, c, err);
-}
-
-int rt_conf_file_load(const char *path, bool must_exist, rt_conf_set_fn *set,
-		      void *context, struct rt_err *err)
-{
-	FILE *f = fopen(path, "re");
-	char line[1024];
-	struct rt_err lerr;
-	int lineno = 0;
-
-	if (f == NULL) {
-		if (errno == ENOENT && !must_exist)
-			return 0;
-		return rt_err_fail(err, errno, "cannot read %s: %s", path, strerror(errno));
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *p, *eq, *key, *value;
-
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			fclose(f);
-			return rt_err_fail(err, EINVAL, "%s:%d: line too long", path, lineno);
-		}
-		if ((p = strchr(line, '#')) != NULL)
-			*p = '\0';
-		p = conf_trim(line);
-		if (*p == '\0')
-			continue;
-		if ((eq = strchr(p, '=')) == NULL) {
-			fclose(f);
-			return rt_err_fail(err, EINVAL, "%s:%d: expected \"key = value\"",
-					   path, lineno);
-		}
-		*eq = '\0';
-		key = conf_trim(p);
-		value = conf_trim(eq + 1);
-		if (set(context, key, value, &lerr) != 0) {
-			fclose(f);
-			return rt_err_fail(err, EINVAL, "%s:%d: %s", path, lineno, lerr.msg);
-		}
-	}
-	fclose(f);
-	return 0;
 }
 
 int rt_compile_conf_finish(struct rt_compile_conf *c, struct rt_err *err)

@@ -40,26 +40,14 @@ struct rt_compile_conf {
 
 void rt_compile_conf_init(struct rt_compile_conf *c);
 void rt_compile_conf_free(struct rt_compile_conf *c);
-/* Set one setting by its name (the long option without "--"): table, grace,
- * exclude, ipv6-prefix, sendmail-tag, mode, and the outputs postfix-cdb,
- * postfix-hash, sendmail-hash, text (each may be given several times).
- * Keys starting "serve-" belong to relaytab serve and are ignored here. */
+/* Set one setting by its key in relaytab.conf: table, grace, exclude,
+ * ipv6-prefix, sendmail-tag, mode, and the outputs postfix-cdb,
+ * postfix-hash, sendmail-hash, text (each may be given several times). An
+ * unknown key fails. */
 int rt_compile_conf_set(struct rt_compile_conf *c, const char *key,
 			const char *value, struct rt_err *err);
 /* Drop the configured outputs (command-line outputs replace the file's). */
 void rt_compile_conf_clear_outputs(struct rt_compile_conf *c);
-/* Read "key = value" lines (# comments, blank lines). A missing file is an
- * error only if must_exist. Errors name file:line. */
-int rt_compile_conf_load(struct rt_compile_conf *c, const char *path,
-			 bool must_exist, struct rt_err *err);
-/* Replace the string setting *slot with a copy of value (ENOMEM fails). */
-int rt_conf_set_string(char **slot, const char *value, struct rt_err *err);
-/* The file reader behind rt_compile_conf_load(), for any settings: calls
- * set(context, key, value, err) per "key = value" line. */
-typedef int rt_conf_set_fn(void *context, const char *key, const char *value,
-			   struct rt_err *err);
-int rt_conf_file_load(const char *path, bool must_exist, rt_conf_set_fn *set,
-		      void *context, struct rt_err *err);
 /* Check the whole: at least one output; parses the exclude list. */
 int rt_compile_conf_finish(struct rt_compile_conf *c, struct rt_err *err);
 

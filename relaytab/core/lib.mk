@@ -5,7 +5,8 @@
 # linked by the unit, fault and fuzz test binaries. Fragments append their
 # sources to the two lists.
 RELAYTAB_LIB_SOURCES = relaytab/core/err.c relaytab/core/err.h \
-	relaytab/core/publish.c relaytab/core/publish.h
+	relaytab/core/publish.c relaytab/core/publish.h \
+	relaytab/core/conf-file.c relaytab/core/conf-file.h
 RELAYTAB_COMPILER_SOURCES =
 noinst_LTLIBRARIES += librelaytab-core.la librelaytab.la
 check_LTLIBRARIES += librelaytab-san.la

@@ -1,7 +1,9 @@
-/* serve-conf.c - relaytab serve's settings: the serve-* keys of
- * /etc/relaytab.conf (and their command-line forms) plus the settings it
- * shares with the compiler. */
+/* serve-conf.c - relaytab serve's settings: one setter, by key in
+ * /etc/relaytab.conf, for its serve-* keys and those it shares with the
+ * compiler (cli/settings.c maps the command line's options to the keys). */
 #include "serve.h"
+
+#include "conf-file.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -91,10 +93,8 @@ int rt_serve_conf_set(void *conf, const char *key, const char *value,
 		return serve_uint(key, value, 1, 86400, &c->idle_timeout, err);
 	if (strncmp(key, "serve-", 6) == 0)
 		return rt_err_fail(err, EINVAL, "unknown setting \"%s\"", key);
-	if (strcmp(key, "postfix-cdb") == 0 || strcmp(key, "postfix-hash") == 0 ||
-	    strcmp(key, "sendmail-hash") == 0 || strcmp(key, "text") == 0 ||
-	    strcmp(key, "mode") == 0 || strcmp(key, "sendmail-tag") == 0)
-		return 0;	/* the compiler's */
+	/* the settings serve shares with the compiler (table, grace,
+	   exclude, ipv6-prefix: cli/settings.c passes no others) */
 	return rt_compile_conf_set(&c->base, key, value, err);
 }
 

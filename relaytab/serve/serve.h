@@ -27,8 +27,8 @@ struct rt_serve_conf {
 
 void rt_serve_conf_init(struct rt_serve_conf *c);
 void rt_serve_conf_free(struct rt_serve_conf *c);
-/* Set one setting: serve-* keys and the shared ones (as in
- * rt_compile_conf_set()); the compiler's outputs are ignored. */
+/* Set one setting by its key: the serve-* keys, and table, grace, exclude
+ * and ipv6-prefix (as in rt_compile_conf_set()). */
 int rt_serve_conf_set(void *conf, const char *key, const char *value,
 		      struct rt_err *err);
 /* Parse the exclude list, check the whole. */
