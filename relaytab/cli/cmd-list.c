@@ -1,5 +1,6 @@
 /* cmd-list.c - "relaytab list": the entries, sorted by IP, as text or JSON. */
 #include "cli.h"
+#include "array.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -15,16 +16,11 @@ static int list_collect(const struct rt_record *rec, void *context)
 {
 	struct list_ctx *ctx = context;
 
-	if (ctx->n == ctx->cap) {
-		size_t cap = ctx->cap ? ctx->cap * 2 : 256;
-		struct rt_record *r = realloc(ctx->recs, cap * sizeof(*r));
+	struct rt_record *r = RT_ARRAY_ADD(ctx->recs, ctx->n, ctx->cap);
 
-		if (r == NULL)
-			return ENOMEM;
-		ctx->recs = r;
-		ctx->cap = cap;
-	}
-	ctx->recs[ctx->n++] = *rec;
+	if (r == NULL)
+		return ENOMEM;
+	*r = *rec;
 	return 0;
 }
 

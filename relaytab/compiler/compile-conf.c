@@ -11,6 +11,7 @@
 
 #include "conf-file.h"
 #include "util.h"
+#include "array.h"
 
 void rt_compile_conf_init(struct rt_compile_conf *c)
 {
@@ -27,7 +28,7 @@ void rt_compile_conf_clear_outputs(struct rt_compile_conf *c)
 	}
 	free(c->outputs);
 	c->outputs = NULL;
-	c->noutputs = 0;
+	c->noutputs = c->outputs_cap = 0;
 }
 
 void rt_compile_conf_free(struct rt_compile_conf *c)
@@ -43,14 +44,11 @@ void rt_compile_conf_free(struct rt_compile_conf *c)
 static int conf_add_output(struct rt_compile_conf *c, enum rt_map_format fmt,
 			   const char *name, const char *suffix, struct rt_err *err)
 {
-	struct rt_output *v = realloc(c->outputs, (c->noutputs + 1) * sizeof(*v));
-	struct rt_output *o;
+	struct rt_output *o = RT_ARRAY_ADD(c->outputs, c->noutputs, c->outputs_cap);
 	size_t len = strlen(name) + strlen(suffix) + 1;
 
-	if (v == NULL)
+	if (o == NULL)
 		return rt_err_fail(err, ENOMEM, "out of memory");
-	c->outputs = v;
-	o = &v[c->noutputs];
 	memset(o, 0, sizeof(*o));
 	o->fmt = fmt;
 	o->name = strdup(name);
@@ -58,10 +56,10 @@ static int conf_add_output(struct rt_compile_conf *c, enum rt_map_format fmt,
 	if (o->name == NULL || o->path == NULL) {
 		free(o->name);
 		free(o->path);
+		c->noutputs--;
 		return rt_err_fail(err, ENOMEM, "out of memory");
 	}
 	snprintf(o->path, len, "%s%s", name, suffix);
-	c->noutputs++;
 	return 0;
 }
 

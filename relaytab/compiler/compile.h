@@ -35,7 +35,7 @@ struct rt_compile_conf {
 	char *sendmail_tag;
 	mode_t mode;
 	struct rt_output *outputs;
-	size_t noutputs;
+	size_t noutputs, outputs_cap;
 };
 
 void rt_compile_conf_init(struct rt_compile_conf *c);

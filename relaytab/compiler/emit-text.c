@@ -14,45 +14,27 @@ int rt_emit_text(const char *path, mode_t mode, const struct rt_keyset *ks,
 		 struct rt_err *err)
 {
 	struct rt_publish p;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int saved;
+	int fd, saved;
+	FILE *f;
 
 	if (rt_publish_begin(&p, path, mode, 1, err) != 0)
 		return -1;
-	for (size_t i = 0; i < ks->n; i++) {
-		size_t kl = strlen(ks->keys[i]);
-
-		if (len + kl + 4 > cap) {
-			size_t ncap = (cap + kl + 4) * 2;
-			char *nb = realloc(buf, ncap);
-
-			if (nb == NULL) {
-				errno = ENOMEM;
-				goto fail;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		memcpy(buf + len, ks->keys[i], kl);
-		memcpy(buf + len + kl, "\tOK\n", 4);
-		len += kl + 4;
+	/* stdio on a duplicate: rt_publish_commit() syncs and closes p.fd */
+	if ((fd = dup(p.fd)) < 0 || (f = fdopen(fd, "w")) == NULL) {
+		saved = errno;
+		if (fd >= 0)
+			close(fd);
+		goto fail;
 	}
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(p.fd, buf + off, len - off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)n;
+	for (size_t i = 0; i < ks->n; i++)
+		fprintf(f, "%s\tOK\n", ks->keys[i]);
+	errno = 0;
+	if (ferror(f) | (fclose(f) != 0)) {	/* both: fclose always */
+		saved = errno != 0 ? errno : EIO;
+		goto fail;
 	}
-	free(buf);
 	return rt_publish_commit(&p, err);
 fail:
-	saved = errno;
-	free(buf);
 	rt_publish_abort(&p);
 	return rt_err_fail(err, saved, "cannot write %s: %s", path, strerror(saved));
 }

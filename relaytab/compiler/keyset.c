@@ -6,27 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "mapkeys.h"
 #include "siphash.h"
 
 int rt_keyset_add(struct rt_keyset *ks, const char *key, size_t len)
 {
-	char *k;
+	char *k = malloc(len + 1), **slot;
 
-	if (ks->n == ks->cap) {
-		size_t cap = ks->cap ? ks->cap * 2 : 1024;
-		char **v = realloc(ks->keys, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		ks->keys = v;
-		ks->cap = cap;
-	}
-	if ((k = malloc(len + 1)) == NULL)
+	if (k == NULL || (slot = RT_ARRAY_ADD(ks->keys, ks->n, ks->cap)) == NULL) {
+		free(k);
 		return -1;
+	}
 	memcpy(k, key, len);
 	k[len] = '\0';
-	ks->keys[ks->n++] = k;
+	*slot = k;
 	return 0;
 }
 
@@ -35,29 +29,28 @@ static int keyset_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void keyset_drop(void *kept, void *other)
+{
+	(void)kept;
+	free(*(char **)other);
+}
+
 void rt_keyset_finish(struct rt_keyset *ks)
 {
-	size_t out = 0;
-
-	qsort(ks->keys, ks->n, sizeof(*ks->keys), keyset_cmp);
-	for (size_t i = 0; i < ks->n; i++) {
-		if (out > 0 && strcmp(ks->keys[out - 1], ks->keys[i]) == 0) {
-			free(ks->keys[i]);
-			continue;
-		}
-		ks->keys[out++] = ks->keys[i];
-	}
-	ks->n = out;
+	ks->n = rt_sort_unique(ks->keys, ks->n, sizeof(*ks->keys), keyset_cmp,
+			       keyset_drop);
 }
 
 int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
 		    struct rt_keyset *ks, struct rt_err *err)
 {
-	static char pkeys[RT_PREFIX_KEYS_MAX][RT_KEY_MAX];
-	char key[RT_KEY_MAX], msg[160];
+	char (*pkeys)[RT_KEY_MAX] = NULL, key[RT_KEY_MAX], msg[160];
 	size_t len;
 
 	memset(ks, 0, sizeof(*ks));
+	if (o->ipv6_prefix != 0 &&
+	    (pkeys = malloc(RT_PREFIX_KEYS_MAX * sizeof(*pkeys))) == NULL)
+		return rt_err_fail(err, ENOMEM, "out of memory");
 	for (size_t i = 0; i < ls->n; i++) {
 		const struct rt_addr *a = &ls->v[i].ip;
 
@@ -65,6 +58,7 @@ int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
 			len = rt_key_sendmail(a, o->tag, key);
 			if (len == 0) {
 				rt_keyset_free(ks);
+				free(pkeys);
 				return rt_err_fail(err, EINVAL, "sendmail tag too long");
 			}
 		} else if (o->ipv6_prefix != 0 && !rt_addr_is_v4(a)) {
@@ -91,9 +85,11 @@ int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
 		if (rt_keyset_add(ks, key, len) != 0)
 			goto nomem;
 	}
+	free(pkeys);
 	rt_keyset_finish(ks);
 	return 0;
 nomem:
+	free(pkeys);
 	rt_keyset_free(ks);
 	return rt_err_fail(err, ENOMEM, "out of memory");
 }

@@ -1,5 +1,6 @@
 /* liveset.c - building the set of live addresses from a table scan. */
 #include "liveset.h"
+#include "array.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -19,18 +20,12 @@ static int liveset_add(const struct rt_record *rec, void *context)
 	if (rec->last_seen < ctx->cutoff ||
 	    rt_netlist_match(ctx->exclude, &rec->ip))
 		return 0;
-	if (ls->n == ls->cap) {
-		size_t cap = ls->cap ? ls->cap * 2 : 1024;
-		struct rt_live_entry *v = realloc(ls->v, cap * sizeof(*v));
+	struct rt_live_entry *e = RT_ARRAY_ADD(ls->v, ls->n, ls->cap);
 
-		if (v == NULL)
-			return ENOMEM;
-		ls->v = v;
-		ls->cap = cap;
-	}
-	ls->v[ls->n].ip = rec->ip;
-	ls->v[ls->n].last_seen = rec->last_seen;
-	ls->n++;
+	if (e == NULL)
+		return ENOMEM;
+	e->ip = rec->ip;
+	e->last_seen = rec->last_seen;
 	return 0;
 }
 
@@ -39,6 +34,16 @@ static int liveset_cmp(const void *a, const void *b)
 	const struct rt_live_entry *x = a, *y = b;
 
 	return rt_addr_cmp(&x->ip, &y->ip);
+}
+
+/* Two records of one IP (a rare duplicate): the later time counts. */
+static void liveset_merge(void *kept, void *other)
+{
+	struct rt_live_entry *k = kept;
+	const struct rt_live_entry *o = other;
+
+	if (o->last_seen > k->last_seen)
+		k->last_seen = o->last_seen;
 }
 
 /* When the first entry of ls expires. */
@@ -69,17 +74,8 @@ int rt_liveset_build(struct rt_table *t, uint32_t now, uint32_t grace,
 		rt_liveset_free(ls);
 		return rt_err_fail(err, e, "cannot scan the table: %s", strerror(e));
 	}
-	qsort(ls->v, ls->n, sizeof(*ls->v), liveset_cmp);
-	size_t out = 0;
-	for (size_t i = 0; i < ls->n; i++) {
-		if (out > 0 && rt_addr_cmp(&ls->v[out - 1].ip, &ls->v[i].ip) == 0) {
-			if (ls->v[i].last_seen > ls->v[out - 1].last_seen)
-				ls->v[out - 1].last_seen = ls->v[i].last_seen;
-			continue;
-		}
-		ls->v[out++] = ls->v[i];
-	}
-	ls->n = out;
+	ls->n = rt_sort_unique(ls->v, ls->n, sizeof(*ls->v), liveset_cmp,
+			       liveset_merge);
 	liveset_next_expiry(ls, grace);
 	return 0;
 }

@@ -2,10 +2,11 @@
  *
  * The parser is our own (not inet_pton): it takes a byte range, refuses
  * everything RFC 4291 / strict dotted-quad does not allow, and strips the
- * bracket and Sendmail "IPv6:" decorations. The formatter follows glibc's
- * inet_ntop() exactly, because Postfix looks keys up by that text. */
+ * bracket and Sendmail "IPv6:" decorations. The formatter is glibc's
+ * inet_ntop(), because Postfix looks keys up by that text. */
 #include "addr.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -188,62 +189,16 @@ int rt_addr_parse(const char *text, struct rt_addr *addr_r)
 			       addr_r);
 }
 
-static char *format_v4(char *p, const uint8_t v4[4])
-{
-	return p + sprintf(p, "%u.%u.%u.%u", v4[0], v4[1], v4[2], v4[3]);
-}
-
+/* The text Postfix looks a client up by is glibc's (getnameinfo with
+ * NI_NUMERICHOST): inet_ntop's, RFC 5952 for IPv6, so it is used as is. */
 const char *rt_addr_format(const struct rt_addr *addr,
 			   char buf[RT_ADDR_STRLEN])
 {
-	uint16_t words[8];
-	int best = -1, best_len = 0, run = -1, run_len = 0;
-	char *p = buf;
-
-	if (rt_addr_is_v4(addr)) {
-		format_v4(buf, addr->b + 12);
-		return buf;
-	}
-	for (int i = 0; i < 8; i++)
-		words[i] = (uint16_t)(addr->b[2 * i] << 8 | addr->b[2 * i + 1]);
-	/* The longest run of two or more zero groups, the first on a tie. */
-	for (int i = 0; i <= 8; i++) {
-		if (i < 8 && words[i] == 0) {
-			if (run < 0) {
-				run = i;
-				run_len = 0;
-			}
-			run_len++;
-		} else if (run >= 0) {
-			if (run_len > best_len) {
-				best = run;
-				best_len = run_len;
-			}
-			run = -1;
-		}
-	}
-	if (best_len < 2)
-		best = -1;
-	for (int i = 0; i < 8; i++) {
-		if (best >= 0 && i >= best && i < best + best_len) {
-			if (i == best)
-				*p++ = ':';
-			continue;
-		}
-		if (i > 0)
-			*p++ = ':';
-		/* glibc writes an IPv4-compatible address (::a.b.c.d, six
-		 * leading zero groups) with a dotted tail. (::ffff:a.b.c.d
-		 * never gets here: it is IPv4.) */
-		if (i == 6 && best == 0 && best_len == 6) {
-			p = format_v4(p, addr->b + 12);
-			break;
-		}
-		p += sprintf(p, "%x", words[i]);
-	}
-	if (best >= 0 && best + best_len == 8)
-		*p++ = ':';
-	*p = '\0';
+	_Static_assert(RT_ADDR_STRLEN >= INET6_ADDRSTRLEN, "room for any address");
+	if (rt_addr_is_v4(addr))
+		inet_ntop(AF_INET, addr->b + 12, buf, RT_ADDR_STRLEN);
+	else
+		inet_ntop(AF_INET6, addr->b, buf, RT_ADDR_STRLEN);
 	return buf;
 }
 

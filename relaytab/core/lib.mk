@@ -6,7 +6,8 @@
 # sources to the two lists.
 RELAYTAB_LIB_SOURCES = relaytab/core/err.c relaytab/core/err.h \
 	relaytab/core/publish.c relaytab/core/publish.h \
-	relaytab/core/conf-file.c relaytab/core/conf-file.h
+	relaytab/core/conf-file.c relaytab/core/conf-file.h \
+	relaytab/core/array.c relaytab/core/array.h
 RELAYTAB_COMPILER_SOURCES =
 noinst_LTLIBRARIES += librelaytab-core.la librelaytab.la
 check_LTLIBRARIES += librelaytab-san.la

@@ -3,6 +3,7 @@
  * A small array of (net, bits) pairs scanned linearly: lists are short
  * (a site's trusted networks) and matched once per login. */
 #include "addr.h"
+#include "array.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -169,18 +170,11 @@ static int parse_entry(const char *p, size_t len, unsigned n,
 static int netlist_add(struct rt_netlist *list, const struct rt_net *net,
 		       struct rt_err *err)
 {
-	if (list->count == list->alloc) {
-		size_t alloc = list->alloc == 0 ? 8 : list->alloc * 2;
-		struct rt_net *nets = realloc(list->nets,
-					      alloc * sizeof(*nets));
+	struct rt_net *n = RT_ARRAY_ADD(list->nets, list->count, list->alloc);
 
-		if (nets == NULL)
-			return rt_err_fail(err, ENOMEM,
-					   "network list: out of memory");
-		list->nets = nets;
-		list->alloc = alloc;
-	}
-	list->nets[list->count++] = *net;
+	if (n == NULL)
+		return rt_err_fail(err, ENOMEM, "network list: out of memory");
+	*n = *net;
 	return 0;
 }
 

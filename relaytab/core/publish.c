@@ -1,4 +1,4 @@
-/* publish.c - atomic replacement of a map file (see publish.h). */
+/* publish.c - atomic replacement of a map or table file (see publish.h). */
 #include "publish.h"
 
 #include <errno.h>
@@ -29,8 +29,10 @@ int rt_publish_begin(struct rt_publish *p, const char *path, mode_t mode,
 		return rt_err_fail(err, ENAMETOOLONG, "path too long: %s", path);
 	if (!open_fd)
 		return 0;
-	p->fd = open(p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-		     mode);
+	/* 0600 until complete (the mode is set at commit); read-write, so
+	   that a writer may map it (rt_table_create does) */
+	p->fd = open(p->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		     0600);
 	if (p->fd < 0)
 		return rt_err_fail(err, errno, "cannot create %s: %s", p->tmp,
 				   strerror(errno));

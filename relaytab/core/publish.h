@@ -1,4 +1,5 @@
-/* publish.h - replacing a file the safe way: a temp file in the same
+/* publish.h - replacing a file the safe way (the maps, and a new table):
+ * a temp file in the same
  * directory (O_CREAT|O_EXCL, explicit mode), written, fsynced and closed,
  * then renamed over the live name, then the directory fsynced. The live
  * file is never written in place, never unlinked, never hard-linked; on any
@@ -18,9 +19,10 @@ struct rt_publish {
 	int fd;			/* open on tmp, or -1 */
 };
 
-/* Choose a temp name beside path. With open_fd, create it (O_EXCL) and
- * leave p->fd open for writing; without, the caller creates p->tmp itself
- * (exclusively: Berkeley DB does). */
+/* Choose a temp name beside path. With open_fd, create it (O_EXCL, mode
+ * 0600 until the commit gives it mode) and leave p->fd open read-write;
+ * without, the caller creates p->tmp itself (exclusively: Berkeley DB
+ * does). */
 int rt_publish_begin(struct rt_publish *p, const char *path, mode_t mode,
 		     int open_fd, struct rt_err *err);
 /* fsync, close, set the mode, rename over the live file, fsync the dir. */

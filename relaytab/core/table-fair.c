@@ -16,6 +16,7 @@
 #include <string.h>
 #include <urcu/uatomic.h>
 
+#include "array.h"
 #include "siphash.h"
 
 uint64_t rt_principal_user(const struct rt_table *t, const char *user, size_t len)
@@ -66,16 +67,11 @@ struct rt_fair_ctx {
 
 static int rt_fair_push(struct rt_fair_ctx *c, uint64_t p)
 {
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 1024;
-		uint64_t *v = realloc(c->v, cap * sizeof(*v));
+	uint64_t *slot = RT_ARRAY_ADD(c->v, c->n, c->cap);
 
-		if (v == NULL)
-			return ENOMEM;
-		c->v = v;
-		c->cap = cap;
-	}
-	c->v[c->n++] = p;
+	if (slot == NULL)
+		return ENOMEM;
+	*slot = p;
 	return 0;
 }
 

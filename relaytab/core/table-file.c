@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "crc32.h"
+#include "publish.h"
 
 void (*rt_table_test_step_hook)(int step) = NULL;
 
@@ -37,31 +37,6 @@ unsigned rt_table_cap_log2_of_size(uint64_t size)
 		if (rt_table_file_size(k) == size)
 			return k;
 	return 0;
-}
-
-/* Directory of path, for the temp file and the directory fsync. */
-static char *rt_dir_of(const char *path)
-{
-	char *copy = strdup(path);
-	char *dir;
-
-	if (copy == NULL)
-		return NULL;
-	dir = strdup(dirname(copy));
-	free(copy);
-	return dir;
-}
-
-static int rt_fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int r;
-
-	if (fd < 0)
-		return -1;
-	r = fsync(fd);
-	close(fd);
-	return r;
 }
 
 static int rt_init_file(int fd, unsigned cap_log2, uint32_t grace,
@@ -119,10 +94,10 @@ int rt_table_create(const char *path, const struct rt_create_opts *opts,
 	unsigned cap_log2 = opts->cap_log2 ? opts->cap_log2 : RT_CAP_LOG2_DEFAULT;
 	uint32_t grace = opts->grace ? opts->grace : 1800;
 	struct rt_table *old = NULL;
+	struct rt_publish p;
 	struct rt_err old_err;
 	struct stat st;
-	char *dir, tmp[4096];
-	int fd, saved;
+	int saved;
 
 	if (cap_log2 < RT_CAP_LOG2_MIN || cap_log2 > RT_CAP_LOG2_MAX)
 		return rt_err_fail(err, EINVAL,
@@ -139,56 +114,23 @@ int rt_table_create(const char *path, const struct rt_create_opts *opts,
 			"%s exists and is not a usable table (%s); not replacing it without --force",
 			path, old_err.msg);
 	}
-	if ((dir = rt_dir_of(path)) == NULL)
-		return rt_err_fail(err, ENOMEM, "out of memory");
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
-			     (long)getpid()) >= sizeof(tmp)) {
-		free(dir);
-		return rt_err_fail(err, ENAMETOOLONG, "path too long: %s", path);
-	}
-	fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		saved = errno;
-		free(dir);
-		return rt_err_fail(err, saved, "cannot create %s: %s", tmp,
-				   strerror(saved));
-	}
+	if (rt_publish_begin(&p, path, opts->mode, 1, err) != 0)
+		return -1;
 	/* Filled while still 0600, so that no group member can shrink it
 	 * under our mapping; the group gets it once it is complete. */
-	if (rt_init_file(fd, cap_log2, grace, err) != 0) {
+	if (rt_init_file(p.fd, cap_log2, grace, err) != 0) {
 		saved = errno;
-		goto fail;
+		rt_publish_abort(&p);
+		errno = saved;
+		return -1;
 	}
-	if (fchmod(fd, opts->mode) != 0 ||
-	    (opts->gid != (gid_t)-1 && fchown(fd, (uid_t)-1, opts->gid) != 0)) {
+	if (opts->gid != (gid_t)-1 && fchown(p.fd, (uid_t)-1, opts->gid) != 0) {
 		saved = errno;
-		rt_err_set(err, "cannot set mode/group of %s: %s", tmp,
-			   strerror(saved));
-		goto fail;
+		rt_publish_abort(&p);
+		return rt_err_fail(err, saved, "cannot set the group of %s: %s",
+				   p.tmp, strerror(saved));
 	}
-	if (close(fd) != 0) {
-		fd = -1;
-		saved = errno;
-		rt_err_set(err, "close %s: %s", tmp, strerror(saved));
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		saved = errno;
-		rt_err_set(err, "cannot rename %s to %s: %s", tmp, path,
-			   strerror(saved));
-		goto fail;
-	}
-	(void)rt_fsync_dir(dir);
-	free(dir);
-	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(dir);
-	errno = saved;
-	return -1;
+	return rt_publish_commit(&p, err);
 }
 
 /* Check the private header copy; returns 0 or -1 with the reason. */

@@ -133,8 +133,8 @@ struct rt_create_opts {
 };
 
 /* Build a new table file completely in a temp file in the same directory
- * (O_CREAT|O_EXCL, the given mode and group, every page written, fsync) and
- * rename it over path. Refuses (EEXIST) to replace a valid table unless
+ * (publish.h: O_CREAT|O_EXCL, 0600 while it is filled - allocated, header
+ * written, fsync - then the given group and mode) and rename it over path. Refuses (EEXIST) to replace a valid table unless
  * opts->force. An existing file that is not a valid table is replaced only
  * with force too, so nothing is lost by a mistyped path. */
 int rt_table_create(const char *path, const struct rt_create_opts *opts,

@@ -1,5 +1,6 @@
 /* lookup.c - live lookups from the table, with the IPv6 prefix index. */
 #include "lookup.h"
+#include "array.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -46,20 +47,14 @@ static int lookup_collect(const struct rt_record *rec, void *context)
 {
 	struct rt_lookup *lk = context;
 
+	struct rt_lookup_pfx *p;
+
 	if (rt_addr_is_v4(&rec->ip))
 		return 0;
-	if (lk->n == lk->cap) {
-		size_t cap = lk->cap ? lk->cap * 2 : 256;
-		struct rt_lookup_pfx *v = realloc(lk->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return ENOMEM;
-		lk->v = v;
-		lk->cap = cap;
-	}
-	lk->v[lk->n].ip = rec->ip;
-	rt_addr_mask(&rec->ip, lk->ipv6_prefix, &lk->v[lk->n].net);
-	lk->n++;
+	if ((p = RT_ARRAY_ADD(lk->v, lk->n, lk->cap)) == NULL)
+		return ENOMEM;
+	p->ip = rec->ip;
+	rt_addr_mask(&rec->ip, lk->ipv6_prefix, &p->net);
 	return 0;
 }
 

@@ -1,0 +1,28 @@
+/* array.h - the one growable array and the one sort-unique that every
+ * layer uses, instead of a realloc loop and a dedupe loop per file. */
+#ifndef RELAYTAB_ARRAY_H
+#define RELAYTAB_ARRAY_H
+
+#include <stddef.h>
+
+/* Room for one more than n elements of elem_size bytes in arr, which has
+ * *cap slots: doubles *cap (16 at first). Returns the (maybe moved) array,
+ * or NULL with errno ENOMEM and arr untouched. */
+void *rt_array_grow(void *arr, size_t *cap, size_t n, size_t elem_size);
+
+/* Append to arr (a typed pointer lvalue) of n used and cap slots (size_t
+ * lvalues): evaluates to a pointer to the new, uninitialised last element
+ * (n is incremented), or NULL (ENOMEM; nothing changed). */
+#define RT_ARRAY_ADD(arr, n, cap) __extension__ ({			\
+	__typeof__(arr) rt_a_ = (n) < (cap) ? (arr) :			\
+		rt_array_grow((arr), &(cap), (n), sizeof(*(arr)));	\
+	rt_a_ == NULL ? NULL : ((arr) = rt_a_, &rt_a_[(n)++]); })
+
+/* Sort n elements of size bytes with cmp, then keep the first of each run
+ * that cmp finds equal: merge(kept, other) is called for each other one
+ * (NULL: just drop it). Returns how many remain. */
+size_t rt_sort_unique(void *base, size_t n, size_t size,
+		      int (*cmp)(const void *, const void *),
+		      void (*merge)(void *kept, void *other));
+
+#endif
