@@ -24,8 +24,9 @@ int rt_emit_cdb(const char *path, mode_t mode, const struct rt_keyset *ks,
 	if (cdb_make_start(&cm, p.fd) != 0)
 		goto fail;
 	for (size_t i = 0; i < ks->n; i++) {
-		if (cdb_make_add(&cm, ks->keys[i], (unsigned)strlen(ks->keys[i]),
-				 "OK", 2) != 0)
+		const char *k = rt_keyset_key(ks, i);
+
+		if (cdb_make_add(&cm, k, (unsigned)strlen(k), "OK", 2) != 0)
 			goto fail;
 	}
 	if (cdb_make_finish(&cm) != 0)
@@ -43,7 +44,6 @@ int rt_emit_cdb_read(const char *path, struct rt_keyset *ks, struct rt_err *err)
 	unsigned pos;
 	int fd, r, saved;
 
-	memset(ks, 0, sizeof(*ks));
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return rt_err_fail(err, errno, "cannot open %s: %s", path, strerror(errno));
 	if (cdb_init(&c, fd) != 0) {
@@ -67,6 +67,5 @@ int rt_emit_cdb_read(const char *path, struct rt_keyset *ks, struct rt_err *err)
 		rt_keyset_free(ks);
 		return rt_err_fail(err, saved ? saved : EINVAL, "cannot read %s", path);
 	}
-	rt_keyset_finish(ks);
 	return 0;
 }

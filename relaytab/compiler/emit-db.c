@@ -28,8 +28,8 @@ int rt_emit_db(const char *path, mode_t mode, bool nul,
 	for (size_t i = 0; i < ks->n; i++) {
 		memset(&k, 0, sizeof(k));
 		memset(&v, 0, sizeof(v));
-		k.data = ks->keys[i];
-		k.size = (u_int32_t)(strlen(ks->keys[i]) + (nul ? 1 : 0));
+		k.data = (char *)rt_keyset_key(ks, i);
+		k.size = (u_int32_t)(strlen(k.data) + (nul ? 1 : 0));
 		v.data = ok;
 		v.size = nul ? 3 : 2;
 		if ((r = db->put(db, NULL, &k, &v, 0)) != 0)
@@ -56,7 +56,6 @@ int rt_emit_db_read(const char *path, bool nul, struct rt_keyset *ks,
 	DBT k, v;
 	int r;
 
-	memset(ks, 0, sizeof(*ks));
 	if ((r = db_create(&db, NULL, 0)) != 0)
 		return rt_err_fail(err, EIO, "db_create: %s", db_strerror(r));
 	if ((r = db->open(db, NULL, path, NULL, DB_HASH, DB_RDONLY, 0)) != 0) {
@@ -82,7 +81,6 @@ int rt_emit_db_read(const char *path, bool nul, struct rt_keyset *ks,
 		goto fail;
 	cur->close(cur);
 	db->close(db, 0);
-	rt_keyset_finish(ks);
 	return 0;
 fail:
 	if (cur != NULL)

@@ -13,12 +13,17 @@
 int rt_emit_text(const char *path, mode_t mode, const struct rt_keyset *ks,
 		 struct rt_err *err)
 {
+	const char **sorted = rt_keyset_sorted(ks);
 	struct rt_publish p;
 	int fd, saved;
 	FILE *f;
 
-	if (rt_publish_begin(&p, path, mode, 1, err) != 0)
+	if (sorted == NULL)
+		return rt_err_fail(err, ENOMEM, "out of memory");
+	if (rt_publish_begin(&p, path, mode, 1, err) != 0) {
+		free(sorted);
 		return -1;
+	}
 	/* stdio on a duplicate: rt_publish_commit() syncs and closes p.fd */
 	if ((fd = dup(p.fd)) < 0 || (f = fdopen(fd, "w")) == NULL) {
 		saved = errno;
@@ -27,14 +32,16 @@ int rt_emit_text(const char *path, mode_t mode, const struct rt_keyset *ks,
 		goto fail;
 	}
 	for (size_t i = 0; i < ks->n; i++)
-		fprintf(f, "%s\tOK\n", ks->keys[i]);
+		fprintf(f, "%s\tOK\n", sorted[i]);
 	errno = 0;
 	if (ferror(f) | (fclose(f) != 0)) {	/* both: fclose always */
 		saved = errno != 0 ? errno : EIO;
 		goto fail;
 	}
+	free(sorted);
 	return rt_publish_commit(&p, err);
 fail:
+	free(sorted);
 	rt_publish_abort(&p);
 	return rt_err_fail(err, saved, "cannot write %s: %s", path, strerror(saved));
 }
@@ -44,7 +51,6 @@ int rt_emit_text_read(const char *path, struct rt_keyset *ks, struct rt_err *err
 	FILE *f = fopen(path, "re");
 	char line[512];
 
-	memset(ks, 0, sizeof(*ks));
 	if (f == NULL)
 		return rt_err_fail(err, errno, "cannot open %s: %s", path, strerror(errno));
 	while (fgets(line, sizeof(line), f) != NULL) {
@@ -59,6 +65,5 @@ int rt_emit_text_read(const char *path, struct rt_keyset *ks, struct rt_err *err
 		}
 	}
 	fclose(f);
-	rt_keyset_finish(ks);
 	return 0;
 }

@@ -1,6 +1,8 @@
 /* emit.c - dispatch from a map format to its emitter and reader. */
 #include "emit.h"
 
+#include <string.h>
+
 #include <errno.h>
 
 int rt_emit(enum rt_map_format fmt, const char *path, mode_t mode,
@@ -22,15 +24,29 @@ int rt_emit(enum rt_map_format fmt, const char *path, mode_t mode,
 int rt_emit_read(enum rt_map_format fmt, const char *path,
 		 struct rt_keyset *ks, struct rt_err *err)
 {
+	int r;
+
+	/* Read as is: a map someone else wrote might hold a key twice; its
+	   digest then differs, and the map is rewritten - which is right. */
+	memset(ks, 0, sizeof(*ks));
 	switch (fmt) {
 	case RT_MAP_CDB:
-		return rt_emit_cdb_read(path, ks, err);
+		r = rt_emit_cdb_read(path, ks, err);
+		break;
 	case RT_MAP_DB_POSTFIX:
-		return rt_emit_db_read(path, true, ks, err);
+		r = rt_emit_db_read(path, true, ks, err);
+		break;
 	case RT_MAP_DB_SENDMAIL:
-		return rt_emit_db_read(path, false, ks, err);
+		r = rt_emit_db_read(path, false, ks, err);
+		break;
 	case RT_MAP_TEXT:
-		return rt_emit_text_read(path, ks, err);
+		r = rt_emit_text_read(path, ks, err);
+		break;
+	default:
+		r = rt_err_fail(err, EINVAL, "unknown map format");
+		break;
 	}
-	return rt_err_fail(err, EINVAL, "unknown map format");
+	if (r != 0)
+		rt_keyset_free(ks);
+	return r;
 }

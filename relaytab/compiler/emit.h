@@ -21,11 +21,12 @@ enum rt_map_format {
 /* Write ks to path atomically with the given mode. */
 int rt_emit(enum rt_map_format fmt, const char *path, mode_t mode,
 	    const struct rt_keyset *ks, struct rt_err *err);
-/* Read the keys of an existing map into ks (finished). Returns 0, or -1
+/* Read the keys of an existing map into ks, as they are. Returns 0, or -1
  * (errno ENOENT if there is no map, anything else if unreadable). */
 int rt_emit_read(enum rt_map_format fmt, const char *path,
 		 struct rt_keyset *ks, struct rt_err *err);
 
+/* The emitters; their _read functions add to a ks rt_emit_read prepared. */
 int rt_emit_cdb(const char *path, mode_t mode, const struct rt_keyset *ks,
 		struct rt_err *err);
 int rt_emit_cdb_read(const char *path, struct rt_keyset *ks, struct rt_err *err);

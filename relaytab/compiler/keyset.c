@@ -10,35 +10,113 @@
 #include "mapkeys.h"
 #include "siphash.h"
 
-int rt_keyset_add(struct rt_keyset *ks, const char *key, size_t len)
-{
-	char *k = malloc(len + 1), **slot;
+static const uint64_t keyset_key[2] = { 0x72656c6179746162ULL, 0x6b65797365747631ULL };
 
-	if (k == NULL || (slot = RT_ARRAY_ADD(ks->keys, ks->n, ks->cap)) == NULL) {
-		free(k);
+static uint64_t keyset_hash(const char *key, size_t len)
+{
+	return rt_siphash24(keyset_key, key, len);
+}
+
+/* The slot of key in the hash set: where it is, or the empty one to put it. */
+static size_t keyset_slot(const struct rt_keyset *ks, const char *key,
+			  size_t len, uint64_t h)
+{
+	size_t i = (size_t)h & (ks->set_size - 1);
+
+	while (ks->set[i] != 0) {
+		const char *k = rt_keyset_key(ks, ks->set[i] - 1);
+
+		if (strncmp(k, key, len) == 0 && k[len] == '\0')
+			break;
+		i = (i + 1) & (ks->set_size - 1);
+	}
+	return i;
+}
+
+/* Keep the hash set at most half full. */
+static int keyset_set_grow(struct rt_keyset *ks)
+{
+	size_t size = ks->set_size ? ks->set_size * 2 : 1024;
+	uint32_t *old = ks->set;
+	size_t old_size = ks->set_size;
+
+	if ((ks->set = calloc(size, sizeof(*ks->set))) == NULL) {
+		ks->set = old;
 		return -1;
 	}
-	memcpy(k, key, len);
-	k[len] = '\0';
-	*slot = k;
+	ks->set_size = size;
+	for (size_t i = 0; i < old_size; i++) {
+		if (old[i] != 0) {
+			const char *k = rt_keyset_key(ks, old[i] - 1);
+			size_t len = strlen(k);
+
+			ks->set[keyset_slot(ks, k, len, keyset_hash(k, len))] = old[i];
+		}
+	}
+	free(old);
 	return 0;
 }
 
-static int keyset_cmp(const void *a, const void *b)
+int rt_keyset_dedupe(struct rt_keyset *ks)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return ks->set != NULL ? 0 : keyset_set_grow(ks);
 }
 
-static void keyset_drop(void *kept, void *other)
+int rt_keyset_add(struct rt_keyset *ks, const char *key, size_t len)
 {
-	(void)kept;
-	free(*(char **)other);
+	uint64_t h = keyset_hash(key, len);
+	size_t slot = 0, *off;
+	char *arena;
+
+	if (ks->set != NULL) {
+		if (2 * (ks->n + 1) > ks->set_size && keyset_set_grow(ks) != 0)
+			return -1;
+		slot = keyset_slot(ks, key, len, h);
+		if (ks->set[slot] != 0)
+			return 0;	/* already there */
+	}
+	if (ks->n >= UINT32_MAX - 1)
+		return -1;
+	while (ks->arena_len + len + 1 > ks->arena_cap) {
+		size_t cap = ks->arena_cap ? ks->arena_cap * 2 : 65536;
+
+		if ((arena = realloc(ks->arena, cap)) == NULL)
+			return -1;
+		ks->arena = arena;
+		ks->arena_cap = cap;
+	}
+	if ((off = RT_ARRAY_ADD(ks->off, ks->n, ks->cap)) == NULL)
+		return -1;
+	*off = ks->arena_len;
+	memcpy(ks->arena + ks->arena_len, key, len);
+	ks->arena[ks->arena_len + len] = '\0';
+	ks->arena_len += len + 1;
+	ks->sum += h;
+	if (ks->set != NULL)
+		ks->set[slot] = (uint32_t)ks->n;
+	return 0;
 }
 
-void rt_keyset_finish(struct rt_keyset *ks)
+uint64_t rt_keyset_digest(const struct rt_keyset *ks)
 {
-	ks->n = rt_sort_unique(ks->keys, ks->n, sizeof(*ks->keys), keyset_cmp,
-			       keyset_drop);
+	return ks->sum ^ (uint64_t)ks->n * 0x9e3779b97f4a7c15ULL;
+}
+
+static int keyset_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char **rt_keyset_sorted(const struct rt_keyset *ks)
+{
+	const char **v = malloc((ks->n ? ks->n : 1) * sizeof(*v));
+
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < ks->n; i++)
+		v[i] = rt_keyset_key(ks, i);
+	qsort(v, ks->n, sizeof(*v), keyset_strcmp);
+	return v;
 }
 
 int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
@@ -48,9 +126,13 @@ int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
 	size_t len;
 
 	memset(ks, 0, sizeof(*ks));
+	/* host keys of distinct addresses are distinct; prefix keys repeat */
 	if (o->ipv6_prefix != 0 &&
-	    (pkeys = malloc(RT_PREFIX_KEYS_MAX * sizeof(*pkeys))) == NULL)
+	    ((pkeys = malloc(RT_PREFIX_KEYS_MAX * sizeof(*pkeys))) == NULL ||
+	     rt_keyset_dedupe(ks) != 0)) {
+		free(pkeys);
 		return rt_err_fail(err, ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < ls->n; i++) {
 		const struct rt_addr *a = &ls->v[i].ip;
 
@@ -86,7 +168,9 @@ int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
 			goto nomem;
 	}
 	free(pkeys);
-	rt_keyset_finish(ks);
+	free(ks->set);		/* complete: no more adds */
+	ks->set = NULL;
+	ks->set_size = 0;
 	return 0;
 nomem:
 	free(pkeys);
@@ -94,23 +178,10 @@ nomem:
 	return rt_err_fail(err, ENOMEM, "out of memory");
 }
 
-uint64_t rt_keyset_digest(const struct rt_keyset *ks)
-{
-	static const uint64_t key[2] = { 0x72656c6179746162ULL, 0x6b65797365747631ULL };
-	uint64_t h = ks->n;
-
-	for (size_t i = 0; i < ks->n; i++) {
-		uint64_t k[2] = { key[0] ^ h, key[1] };
-
-		h = rt_siphash24(k, ks->keys[i], strlen(ks->keys[i]) + 1);
-	}
-	return h;
-}
-
 void rt_keyset_free(struct rt_keyset *ks)
 {
-	for (size_t i = 0; i < ks->n; i++)
-		free(ks->keys[i]);
-	free(ks->keys);
+	free(ks->arena);
+	free(ks->off);
+	free(ks->set);
 	memset(ks, 0, sizeof(*ks));
 }

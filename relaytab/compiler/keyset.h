@@ -1,6 +1,7 @@
 /* keyset.h - the keys one map holds: derived from a liveset for one MTA's
- * key form, sorted and unique, with a digest to tell whether a map's
- * content changed. */
+ * key form, unique, in one arena, with a digest of the set (independent of
+ * order) to tell whether a map's content changed. No sort: only the text
+ * map orders its keys (rt_keyset_sorted). */
 #ifndef RELAYTAB_KEYSET_H
 #define RELAYTAB_KEYSET_H
 
@@ -16,9 +17,20 @@ enum rt_key_form {
 };
 
 struct rt_keyset {
-	char **keys;		/* sorted (strcmp), unique, NUL-terminated */
+	char *arena;		/* the keys, each NUL-terminated */
+	size_t arena_len, arena_cap;
+	size_t *off;		/* key i is arena + off[i] */
 	size_t n, cap;
+	uint64_t sum;		/* sum of the keys' SipHashes: the digest */
+	uint32_t *set;		/* hash set of key numbers + 1, only while
+				   duplicates may come (rt_keyset_dedupe) */
+	size_t set_size;
 };
+
+static inline const char *rt_keyset_key(const struct rt_keyset *ks, size_t i)
+{
+	return ks->arena + ks->off[i];
+}
 
 /* Called once per IPv6 prefix that could not be expressed exactly. */
 typedef void rt_keyset_warn_fn(void *context, const char *msg);
@@ -33,10 +45,17 @@ struct rt_keyset_opts {
 
 int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
 		    struct rt_keyset *ks, struct rt_err *err);
-/* Add one key (copied); sort and dedupe with rt_keyset_finish. */
+/* Add one key (copied). Keys are taken as unique unless rt_keyset_dedupe()
+ * was called first: then a repeated key is dropped. */
 int rt_keyset_add(struct rt_keyset *ks, const char *key, size_t len);
-void rt_keyset_finish(struct rt_keyset *ks);
+/* From now on drop repeated keys (IPv6 prefix keys repeat; a map read back
+ * may hold anything). Returns 0, or -1 (ENOMEM). */
+int rt_keyset_dedupe(struct rt_keyset *ks);
+/* The set's digest: equal for equal sets, whatever the order. */
 uint64_t rt_keyset_digest(const struct rt_keyset *ks);
+/* The keys in strcmp order, as a new array of pointers into the arena (the
+ * caller frees it), or NULL (ENOMEM). */
+const char **rt_keyset_sorted(const struct rt_keyset *ks);
 void rt_keyset_free(struct rt_keyset *ks);
 
 #endif

@@ -1,10 +1,12 @@
 /* liveset.c - building the set of live addresses from a table scan. */
 #include "liveset.h"
-#include "array.h"
+
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "array.h"
 
 struct liveset_ctx {
 	struct rt_liveset *ls;
@@ -29,21 +31,55 @@ static int liveset_add(const struct rt_record *rec, void *context)
 	return 0;
 }
 
-static int liveset_cmp(const void *a, const void *b)
+static uint64_t liveset_hash(const struct rt_addr *ip)
 {
-	const struct rt_live_entry *x = a, *y = b;
+	uint64_t w[2];
 
-	return rt_addr_cmp(&x->ip, &y->ip);
+	uint64_t h;
+
+	memcpy(w, ip->b, sizeof(w));
+	/* murmur3's finaliser: every input bit reaches every output bit (the
+	   IPv4 addresses differ only in their last four bytes) */
+	h = w[0] ^ (w[1] * 0x9e3779b97f4a7c15ULL);
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
 }
 
-/* Two records of one IP (a rare duplicate): the later time counts. */
-static void liveset_merge(void *kept, void *other)
+/* A table holds one record per address but for rare duplicates (a race
+ * between two first logins, or a forger): merge them, keeping the later
+ * time, through a hash set of entry numbers - no sort. */
+static int liveset_dedupe(struct rt_liveset *ls)
 {
-	struct rt_live_entry *k = kept;
-	const struct rt_live_entry *o = other;
+	size_t size = 16, out = 0;
+	uint32_t *set;
 
-	if (o->last_seen > k->last_seen)
-		k->last_seen = o->last_seen;
+	while (size < 2 * ls->n)
+		size *= 2;
+	if ((set = calloc(size, sizeof(*set))) == NULL)
+		return -1;
+	for (size_t i = 0; i < ls->n; i++) {
+		const struct rt_live_entry *e = &ls->v[i];
+		size_t h = (size_t)liveset_hash(&e->ip) & (size - 1);
+
+		while (set[h] != 0 && rt_addr_cmp(&ls->v[set[h] - 1].ip, &e->ip) != 0)
+			h = (h + 1) & (size - 1);
+		if (set[h] != 0) {
+			struct rt_live_entry *k = &ls->v[set[h] - 1];
+
+			if (e->last_seen > k->last_seen)
+				k->last_seen = e->last_seen;
+			continue;
+		}
+		ls->v[out] = *e;
+		set[h] = (uint32_t)++out;
+	}
+	ls->n = out;
+	free(set);
+	return 0;
 }
 
 /* When the first entry of ls expires. */
@@ -74,8 +110,10 @@ int rt_liveset_build(struct rt_table *t, uint32_t now, uint32_t grace,
 		rt_liveset_free(ls);
 		return rt_err_fail(err, e, "cannot scan the table: %s", strerror(e));
 	}
-	ls->n = rt_sort_unique(ls->v, ls->n, sizeof(*ls->v), liveset_cmp,
-			       liveset_merge);
+	if (ls->n > UINT32_MAX - 1 || liveset_dedupe(ls) != 0) {
+		rt_liveset_free(ls);
+		return rt_err_fail(err, ENOMEM, "out of memory");
+	}
 	liveset_next_expiry(ls, grace);
 	return 0;
 }

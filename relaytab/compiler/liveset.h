@@ -17,7 +17,7 @@ struct rt_live_entry {
 };
 
 struct rt_liveset {
-	struct rt_live_entry *v;	/* sorted by address, one per address */
+	struct rt_live_entry *v;	/* one per address, in table order */
 	size_t n, cap;
 	uint32_t next_expiry;	/* unix second at which the first entry
 				   expires (0: no entry) */
@@ -26,7 +26,8 @@ struct rt_liveset {
 
 /* Scan the table at time now: delete the records last seen more than grace
  * seconds ago (the table must be opened RT_OPEN_RDWR: EBADF otherwise),
- * drop excluded addresses, merge duplicates, sort.
+ * drop excluded addresses, merge duplicates (not sorted: no output needs
+ * an order but the text map, which sorts its keys).
  * Returns 0, or -1 with errno and err. */
 int rt_liveset_build(struct rt_table *t, uint32_t now, uint32_t grace,
 		     const struct rt_netlist *exclude, struct rt_liveset *ls,

@@ -189,16 +189,36 @@ int rt_addr_parse(const char *text, struct rt_addr *addr_r)
 			       addr_r);
 }
 
+/* One byte in decimal, no leading zeros. */
+static char *format_byte(char *p, unsigned v)
+{
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
 /* The text Postfix looks a client up by is glibc's (getnameinfo with
- * NI_NUMERICHOST): inet_ntop's, RFC 5952 for IPv6, so it is used as is. */
+ * NI_NUMERICHOST): inet_ntop's, RFC 5952 for IPv6, which is used as is.
+ * The dotted quad is written here: the compiler formats a million of them
+ * per pass, and inet_ntop goes through sprintf (tests/core/test-addr checks
+ * both against inet_ntop). */
 const char *rt_addr_format(const struct rt_addr *addr,
 			   char buf[RT_ADDR_STRLEN])
 {
 	_Static_assert(RT_ADDR_STRLEN >= INET6_ADDRSTRLEN, "room for any address");
-	if (rt_addr_is_v4(addr))
-		inet_ntop(AF_INET, addr->b + 12, buf, RT_ADDR_STRLEN);
-	else
-		inet_ntop(AF_INET6, addr->b, buf, RT_ADDR_STRLEN);
+	if (rt_addr_is_v4(addr)) {
+		char *p = buf;
+
+		for (int i = 12; i < 16; i++) {
+			p = format_byte(p, addr->b[i]);
+			*p++ = i < 15 ? '.' : '\0';
+		}
+		return buf;
+	}
+	inet_ntop(AF_INET6, addr->b, buf, RT_ADDR_STRLEN);
 	return buf;
 }
 

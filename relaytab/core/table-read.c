@@ -64,9 +64,17 @@ static int rt_scan(struct rt_table *t, uint32_t now, uint32_t expire_before,
 	int ret = 0;
 
 	for (uint64_t i = 0; i < t->capacity && !t->broken; i++) {
-		int64_t v = rt_slot_read(t, i, &r);
+		int64_t v;
 		bool future;
 
+		/* An empty hint: no record a writer published (it sets the
+		 * hint first) - skipping it reads a 4-byte hint instead of
+		 * a 256-byte slot. A hint someone cleared hides its record
+		 * (a grant lost, never one made) until the repair pass,
+		 * which reads every slot, puts it back. */
+		if (uatomic_read(rt_tag_at(t, i)) == 0)
+			continue;
+		v = rt_slot_read(t, i, &r);
 		if (v < 0) {
 			st->busy++;
 			continue;
