@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "siphash.h"
 
 struct liveset_ctx {
 	struct rt_liveset *ls;
@@ -35,18 +36,9 @@ static uint64_t liveset_hash(const struct rt_addr *ip)
 {
 	uint64_t w[2];
 
-	uint64_t h;
-
 	memcpy(w, ip->b, sizeof(w));
-	/* murmur3's finaliser: every input bit reaches every output bit (the
-	   IPv4 addresses differ only in their last four bytes) */
-	h = w[0] ^ (w[1] * 0x9e3779b97f4a7c15ULL);
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
+	/* mixed: IPv4 addresses differ only in their last four bytes */
+	return rt_mix64(w[0] ^ (w[1] * 0x9e3779b97f4a7c15ULL));
 }
 
 /* A table holds one record per address but for rare duplicates (a race

@@ -16,16 +16,6 @@
 
 #define RT_READ_RETRIES 64
 
-static uint64_t rt_mix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
-}
-
 static uint32_t rt_fp_of_hash(uint64_t h)
 {
 	uint32_t fp = (uint32_t)(h >> 32);
