@@ -46,8 +46,10 @@ static uint64_t liveset_hash(const struct rt_addr *ip)
  * time, through a hash set of entry numbers - no sort. */
 static int liveset_dedupe(struct rt_liveset *ls)
 {
+	/* each slot: the entry's number + 1 (0: free) and the high half of
+	   its hash, so that a probe touches the entry only on a likely hit */
+	struct { uint32_t idx, hash; } *set;
 	size_t size = 16, out = 0;
-	uint32_t *set;
 
 	while (size < 2 * ls->n)
 		size *= 2;
@@ -55,19 +57,24 @@ static int liveset_dedupe(struct rt_liveset *ls)
 		return -1;
 	for (size_t i = 0; i < ls->n; i++) {
 		const struct rt_live_entry *e = &ls->v[i];
-		size_t h = (size_t)liveset_hash(&e->ip) & (size - 1);
+		uint64_t hash = liveset_hash(&e->ip);
+		uint32_t hi = (uint32_t)(hash >> 32);
+		size_t h = (size_t)hash & (size - 1);
 
-		while (set[h] != 0 && rt_addr_cmp(&ls->v[set[h] - 1].ip, &e->ip) != 0)
+		while (set[h].idx != 0 &&
+		       (set[h].hash != hi ||
+			rt_addr_cmp(&ls->v[set[h].idx - 1].ip, &e->ip) != 0))
 			h = (h + 1) & (size - 1);
-		if (set[h] != 0) {
-			struct rt_live_entry *k = &ls->v[set[h] - 1];
+		if (set[h].idx != 0) {
+			struct rt_live_entry *k = &ls->v[set[h].idx - 1];
 
 			if (e->last_seen > k->last_seen)
 				k->last_seen = e->last_seen;
 			continue;
 		}
 		ls->v[out] = *e;
-		set[h] = (uint32_t)++out;
+		set[h].idx = (uint32_t)++out;
+		set[h].hash = hi;
 	}
 	ls->n = out;
 	free(set);
