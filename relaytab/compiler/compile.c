@@ -39,45 +39,59 @@ static void compile_log(rt_compile_log_fn *log, void *context,
 	log(context, level, msg);
 }
 
-/* Bring one output up to date. Returns 1 written, 0 unchanged, -1 error. */
-static int compile_output(struct rt_output *o, const struct rt_liveset *ls,
+/* Bring one output up to date from the keys of its form. Returns 1
+ * written, 0 unchanged, -1 error. */
+static int compile_output(struct rt_output *o, const struct rt_keyset *ks,
 			  const struct rt_compile_conf *c, struct warn_ctx *w,
 			  struct rt_err *err)
 {
-	struct rt_keyset_opts ko = {
-		.form = o->fmt == RT_MAP_DB_SENDMAIL ? RT_KEYS_SENDMAIL : RT_KEYS_POSTFIX,
-		.ipv6_prefix = c->ipv6_prefix,
-		.tag = c->sendmail_tag,
-		.warn = compile_warn,
-		.warn_context = w,
-	};
-	struct rt_keyset ks, old;
-	uint64_t digest;
+	uint64_t digest = rt_keyset_digest(ks);
+	struct rt_keyset old;
 
-	if (o->fmt == RT_MAP_DB_SENDMAIL)
-		ko.ipv6_prefix = 0;
-	if (rt_keyset_build(ls, &ko, &ks, err) != 0)
-		return -1;
-	digest = rt_keyset_digest(&ks);
 	if (!o->have_digest && rt_emit_read(o->fmt, o->path, &old, NULL) == 0) {
 		o->digest = rt_keyset_digest(&old);
 		o->have_digest = true;
 		rt_keyset_free(&old);
 	}
-	if (o->have_digest && o->digest == digest) {
-		rt_keyset_free(&ks);
+	if (o->have_digest && o->digest == digest)
 		return 0;
-	}
-	if (rt_emit(o->fmt, o->path, c->mode, &ks, err) != 0) {
-		rt_keyset_free(&ks);
+	if (rt_emit(o->fmt, o->path, c->mode, ks, err) != 0)
 		return -1;
-	}
 	o->digest = digest;
 	o->have_digest = true;
 	compile_log(w->log, w->context, RT_LOG_INFO, "wrote %s: %zu key%s",
-		    o->path, ks.n, ks.n == 1 ? "" : "s");
-	rt_keyset_free(&ks);
+		    o->path, ks->n, ks->n == 1 ? "" : "s");
 	return 1;
+}
+
+/* The keys of one form, built at most once a pass, whatever number of maps
+ * share them (cdb, hash and text all take Postfix's). */
+struct compile_keys {
+	struct rt_keyset ks;
+	bool built;
+};
+
+static const struct rt_keyset *compile_keys(struct compile_keys *k,
+					    enum rt_key_form form,
+					    const struct rt_liveset *ls,
+					    const struct rt_compile_conf *c,
+					    struct warn_ctx *w, struct rt_err *err)
+{
+	struct rt_keyset_opts ko = {
+		.form = form,
+		/* Sendmail's maps are looked up by the host address only */
+		.ipv6_prefix = form == RT_KEYS_SENDMAIL ? 0 : c->ipv6_prefix,
+		.tag = c->sendmail_tag,
+		.warn = compile_warn,
+		.warn_context = w,
+	};
+
+	if (!k->built) {
+		if (rt_keyset_build(ls, &ko, &k->ks, err) != 0)
+			return NULL;
+		k->built = true;
+	}
+	return &k->ks;
 }
 
 int rt_compile_publish(struct rt_compile_conf *c, const struct rt_liveset *ls,
@@ -85,14 +99,21 @@ int rt_compile_publish(struct rt_compile_conf *c, const struct rt_liveset *ls,
 		       struct rt_compile_report *rep, struct rt_err *err)
 {
 	struct warn_ctx w = { log, log_context };
+	struct compile_keys keys[RT_KEYS_SENDMAIL + 1];	/* by rt_key_form */
 	struct rt_err oerr;
 	int ret = 0;
 
+	memset(keys, 0, sizeof(keys));
 	rep->live = ls->n;
 	rep->next_expiry = ls->next_expiry;
 	rep->written = rep->failed = 0;
 	for (size_t i = 0; i < c->noutputs; i++) {
-		int r = compile_output(&c->outputs[i], ls, c, &w, &oerr);
+		enum rt_key_form form = c->outputs[i].fmt == RT_MAP_DB_SENDMAIL ?
+			RT_KEYS_SENDMAIL : RT_KEYS_POSTFIX;
+		const struct rt_keyset *ks = compile_keys(&keys[form], form, ls, c,
+							  &w, &oerr);
+		int r = ks == NULL ? -1 :
+			compile_output(&c->outputs[i], ks, c, &w, &oerr);
 
 		if (r > 0)
 			rep->written++;
@@ -104,6 +125,8 @@ int rt_compile_publish(struct rt_compile_conf *c, const struct rt_liveset *ls,
 			ret = -1;
 		}
 	}
+	for (size_t f = 0; f < sizeof(keys) / sizeof(keys[0]); f++)
+		rt_keyset_free(&keys[f].ks);
 	return ret;
 }
 
