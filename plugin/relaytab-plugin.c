@@ -22,7 +22,7 @@
 #include "relaytab-settings.h"
 
 #include "table.h"
-#include "util.h"
+#include "service.h"
 
 #define RELAYTAB_USER_CONTEXT(obj) \
 	MODULE_CONTEXT(obj, relaytab_user_module)

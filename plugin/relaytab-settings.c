@@ -6,7 +6,7 @@
 
 #include "addr.h"
 #include "table.h"
-#include "util.h"
+#include "duration.h"
 
 static int relaytab_bool(const char *value, bool *r)
 {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <sysexits.h>
 
+#include "duration.h"
 #include "table.h"
 
 /* Exit statuses besides the sysexits.h ones. */

@@ -16,7 +16,7 @@ struct serve_args {
 	char **argv;
 };
 
-static int serve_setup(const struct serve_args *a, struct rt_serve_conf *conf)
+static int serve_settings(const struct serve_args *a, struct rt_serve_conf *conf)
 {
 	struct rt_err err;
 	int status;
@@ -34,7 +34,7 @@ static int serve_setup(const struct serve_args *a, struct rt_serve_conf *conf)
 static int serve_reload(void *context, struct rt_serve_conf *conf_r)
 {
 	const struct serve_args *a = context;
-	int r = serve_setup(a, conf_r);
+	int r = serve_settings(a, conf_r);
 
 	return r == 0 ? 0 : -1;
 }
@@ -53,7 +53,7 @@ int cmd_serve(const struct cli_global *g, int argc, char **argv)
 			 strspn(argv[i] + 1, "v") == strlen(argv[i] + 1))
 			verbose += (int)strlen(argv[i] + 1);
 	}
-	if ((status = serve_setup(&a, &conf)) != 0)
+	if ((status = serve_settings(&a, &conf)) != 0)
 		return status;
 	table = !g->table_explicit && conf.base.table_path != NULL ?
 		conf.base.table_path : g->table_path;

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "conf-file.h"
-#include "util.h"
+#include "duration.h"
 #include "array.h"
 
 void rt_compile_conf_init(struct rt_compile_conf *c)

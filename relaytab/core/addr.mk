@@ -1,7 +1,7 @@
-# relaytab/core/addr.mk - addresses, network lists, small parsers, MTA map keys,
-# and their unit tests.
+# relaytab/core/addr.mk - addresses, network lists, durations, services, user
+# names, MTA map keys, and their unit tests.
 RELAYTAB_LIB_SOURCES += relaytab/core/addr.c relaytab/core/addr.h relaytab/core/netlist.c \
-	relaytab/core/duration.c relaytab/core/service.c relaytab/core/user.c relaytab/core/util.h \
+	relaytab/core/duration.c relaytab/core/service.c relaytab/core/user.c relaytab/core/duration.h relaytab/core/service.h relaytab/core/user.h \
 	relaytab/core/mapkeys.c relaytab/core/mapkeys.h
 
 ADDR_TEST_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS) -I$(top_srcdir)/tests

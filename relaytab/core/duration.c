@@ -1,8 +1,9 @@
 /* duration.c - parse "90", "90s", "30m", "2h", "1d" into seconds. */
-#include "util.h"
+#include "duration.h"
 
-#include <stdbool.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 /* The longest duration accepted: 10 years of 365 days. */
 #define RT_DURATION_MAX (10ULL * 365 * 86400)

@@ -22,4 +22,4 @@ librelaytab_san_la_SOURCES = $(RELAYTAB_LIB_SOURCES) $(RELAYTAB_COMPILER_SOURCES
 librelaytab_san_la_CFLAGS = $(AM_CFLAGS) $(URCU_CFLAGS) $(CDB_CFLAGS) $(SAN_CFLAGS)
 RELAYTAB_LIBS = librelaytab.la $(CDB_LIBS) $(DB_LIBS) $(URCU_LIBS)
 RELAYTAB_SAN_LIBS = librelaytab-san.la $(CDB_LIBS) $(DB_LIBS) $(URCU_LIBS)
-noinst_HEADERS += relaytab/core/table.h relaytab/core/addr.h relaytab/core/util.h relaytab/core/mapkeys.h
+noinst_HEADERS += relaytab/core/table.h relaytab/core/addr.h relaytab/core/mapkeys.h

@@ -1,5 +1,5 @@
 /* service.c - names of the login services stored in each record. */
-#include "util.h"
+#include "service.h"
 
 #include <string.h>
 

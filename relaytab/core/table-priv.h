@@ -167,7 +167,7 @@ bool rt_rec_is_tomb(const struct rt_rec *r, const uint8_t ip[16]);
 
 void rt_count(struct rt_table *t, enum rt_counter c);
 /* Set the change flag and wake a waiting compiler. */
-void rt_notify_change(struct rt_table *t);
+void rt_raise_change(struct rt_table *t);
 void rt_rec_to_record(const struct rt_rec *r, struct rt_record *out);
 bool rt_rec_is(const struct rt_rec *r, const uint8_t ip[16]);
 

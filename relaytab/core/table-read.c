@@ -185,7 +185,7 @@ void rt_table_change_begin(struct rt_table *t)
 void rt_table_change_notify(struct rt_table *t)
 {
 	if (t->writable)
-		(void)RT_GUARDED(t, int, (rt_notify_change(t), 0));
+		(void)RT_GUARDED(t, int, (rt_raise_change(t), 0));
 }
 
 static int rt_change_wait(struct rt_table *t, int timeout_ms)

@@ -116,7 +116,7 @@ void rt_slot_clear(struct rt_table *t, uint64_t i)
 	rt_step(RT_STEP_DELETE_HINT_CLEARED);
 	rt_slot_publish(t, i, v);
 	rt_count(t, RT_CNT_DELETE);
-	rt_notify_change(t);
+	rt_raise_change(t);
 }
 
 void rt_slot_tombstone(struct rt_table *t, uint64_t i)
@@ -134,7 +134,7 @@ void rt_slot_tombstone(struct rt_table *t, uint64_t i)
 	rt_step(RT_STEP_DELETE_HINT_CLEARED);
 	rt_slot_publish(t, i, v);
 	rt_count(t, RT_CNT_DELETE);
-	rt_notify_change(t);
+	rt_raise_change(t);
 }
 
 void rt_count(struct rt_table *t, enum rt_counter c)
@@ -146,7 +146,7 @@ void rt_count(struct rt_table *t, enum rt_counter c)
 /* urcu/futex.h's futex() is the raw system call. Its futex_async() would
  * fall back, on ENOSYS, to a process-local emulation that cannot wake
  * another process, so it is not used. */
-void rt_notify_change(struct rt_table *t)
+void rt_raise_change(struct rt_table *t)
 {
 	cmm_smp_mb();
 	if (uatomic_read(&t->hdr->dirty) == 0) {

@@ -83,7 +83,7 @@ static void rt_insert_locked(struct rt_table *t, uint64_t i, uint32_t fp,
 	rt_step(RT_STEP_COPY_WRITTEN);
 	rt_slot_publish(t, i, v);
 	rt_count(t, RT_CNT_INSERT);
-	rt_notify_change(t);
+	rt_raise_change(t);
 }
 
 /* Slot i is locked. If it holds a tombstone of l->ip (the administrator

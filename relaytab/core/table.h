@@ -86,7 +86,8 @@
 
 #include "addr.h"
 #include "err.h"
-#include "util.h"
+#include "service.h"
+#include "user.h"
 
 #define RT_TABLE_DEFAULT_PATH "/run/relaytab/table"
 

@@ -1,6 +1,6 @@
 /* user.c - store a username in a fixed-size field without splitting a
  * UTF-8 sequence. */
-#include "util.h"
+#include "user.h"
 
 #include <stdbool.h>
 #include <string.h>

@@ -1,5 +1,7 @@
 /* test-util.c - durations, service names and username truncation. */
-#include "util.h"
+#include "duration.h"
+#include "service.h"
+#include "user.h"
 #include "tap.h"
 
 #include <errno.h>
