@@ -105,6 +105,22 @@ static bool rt_tomb_locked(struct rt_table *t, uint64_t i, uint32_t fp,
 	return true;
 }
 
+/* Slot i is locked: if it holds l->ip, refresh it (its hint made right
+ * first); if it holds its tombstone, let rt_tomb_locked decide. Returns
+ * true (slot published or unlocked, *result set) if so; false with the slot
+ * still locked if it holds something else. */
+static bool rt_found_locked(struct rt_table *t, uint64_t i, uint32_t fp,
+			    const struct rt_login *l, int *result)
+{
+	if (rt_rec_is(rt_slot_rec(t, i), l->ip)) {
+		rt_slot_fix_hint(t, i);
+		rt_refresh_locked(t, i, l);
+		*result = RT_STORED;
+		return true;
+	}
+	return rt_tomb_locked(t, i, fp, l, result);
+}
+
 /* Is another candidate than i already publishing l->ip? */
 static bool rt_duplicate_elsewhere(struct rt_table *t, const struct rt_cand *c,
 				   uint64_t i, const uint8_t ip[16])
@@ -166,14 +182,9 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 			busy_slot = (int64_t)i;
 			continue;
 		}
-		if (rt_rec_is(rt_slot_rec(t, i), l->ip)) {
-			rt_refresh_locked(t, i, l);
-			*result = RT_STORED;
+		if (rt_found_locked(t, i, c->fp, l, result))
 			return RT_TRY_DONE;
-		}
-		if (rt_tomb_locked(t, i, c->fp, l, result))
-			return RT_TRY_DONE;
-		rt_slot_fix_hint(t, i);
+		rt_slot_fix_hint(t, i);	/* the hint was stale */
 		rt_slot_unlock(t, i);
 	}
 	/* 2. hand-over to a busy holder of the same live key */
@@ -195,13 +206,7 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 			continue;
 		if (rt_slot_lock(t, i, RT_WRITER_SPINS) != RT_LOCKED)
 			continue;
-		if (rt_rec_is(rt_slot_rec(t, i), l->ip)) {
-			rt_slot_fix_hint(t, i);
-			rt_refresh_locked(t, i, l);
-			*result = RT_STORED;
-			return RT_TRY_DONE;
-		}
-		if (rt_tomb_locked(t, i, c->fp, l, result))
+		if (rt_found_locked(t, i, c->fp, l, result))
 			return RT_TRY_DONE;
 		rt_slot_unlock(t, i);
 	}
