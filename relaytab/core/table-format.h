@@ -84,7 +84,9 @@ struct rt_hdr {
 	uint8_t pad[RT_HDR_SIZE - 408 - 8 * RT_OVERCAP_MAX];
 };
 
-struct rt_rec {
+/* One of a slot's two copies of its record, as stored (struct rt_record,
+ * table.h, is the sanitised copy readers get). */
+struct rt_copy {
 	uint8_t ip[16];
 	uint32_t first_seen;
 	uint32_t last_seen;
@@ -100,11 +102,11 @@ struct rt_slot {
 	uint32_t ver;
 	uint32_t pending;
 	uint8_t reserved[48];
-	struct rt_rec copy[2];
+	struct rt_copy copy[2];
 } __attribute__((aligned(64)));
 
 _Static_assert(sizeof(struct rt_hdr) == RT_HDR_SIZE, "header size");
-_Static_assert(sizeof(struct rt_rec) == RT_REC_SIZE, "record size");
+_Static_assert(sizeof(struct rt_copy) == RT_REC_SIZE, "record size");
 _Static_assert(sizeof(struct rt_slot) == RT_SLOT_SIZE, "slot size");
 
 #endif

@@ -91,7 +91,7 @@ static inline uint32_t *rt_tag_at(const struct rt_table *t, uint64_t i)
 
 /* The published copy of slot i: what its holder of the lock works on (a
  * lock-free reader uses rt_slot_read instead). */
-static inline struct rt_rec *rt_slot_rec(const struct rt_table *t, uint64_t i)
+static inline struct rt_copy *rt_slot_rec(const struct rt_table *t, uint64_t i)
 {
 	struct rt_slot *s = rt_slot_at(t, i);
 
@@ -121,7 +121,7 @@ uint32_t rt_fingerprint(const struct rt_table *t, const uint8_t ip[16]);
 
 /* Lock-free consistent read of slot i. Returns the version read (>= 0 as
  * int64) or -1 if the slot stayed busy. The copy is sanitised. */
-int64_t rt_slot_read(const struct rt_table *t, uint64_t i, struct rt_rec *out);
+int64_t rt_slot_read(const struct rt_table *t, uint64_t i, struct rt_copy *out);
 
 /* The slot lock (table-lock.c). */
 enum rt_lock_result { RT_LOCKED, RT_LOCK_BUSY };
@@ -162,14 +162,14 @@ void rt_slot_clear(struct rt_table *t, uint64_t i);
 void rt_slot_tombstone(struct rt_table *t, uint64_t i);
 /* The hint a slot holding r should have: its fingerprint if r is live or
  * a tombstone, else 0. */
-uint32_t rt_rec_hint(const struct rt_table *t, const struct rt_rec *r);
-bool rt_rec_is_tomb(const struct rt_rec *r, const uint8_t ip[16]);
+uint32_t rt_copy_hint(const struct rt_table *t, const struct rt_copy *r);
+bool rt_copy_is_tomb(const struct rt_copy *r, const uint8_t ip[16]);
 
 void rt_count(struct rt_table *t, enum rt_counter c);
 /* Set the change flag and wake a waiting compiler. */
 void rt_raise_change(struct rt_table *t);
-void rt_rec_to_record(const struct rt_rec *r, struct rt_record *out);
-bool rt_rec_is(const struct rt_rec *r, const uint8_t ip[16]);
+void rt_copy_to_record(const struct rt_copy *r, struct rt_record *out);
+bool rt_copy_is(const struct rt_copy *r, const uint8_t ip[16]);
 
 /* Fair eviction (table-fair.c): a principal's 64-bit value (never 0), of a
  * user name or of an IP's /64 (0 for IPv4), and whether either is over the

@@ -14,7 +14,7 @@ static int rt_lookup(struct rt_table *t, const struct rt_addr *ip,
 		     struct rt_record *rec_r)
 {
 	struct rt_cand c;
-	struct rt_rec r;
+	struct rt_copy r;
 
 	rt_candidates(t, ip->b, &c);
 	if (rt_window_map(t, &c) != 0)
@@ -26,10 +26,10 @@ static int rt_lookup(struct rt_table *t, const struct rt_addr *ip,
 
 			if (pass == 0 && uatomic_read(rt_tag_at(t, i)) != c.fp)
 				continue;
-			if (rt_slot_read(t, i, &r) < 0 || !rt_rec_is(&r, ip->b))
+			if (rt_slot_read(t, i, &r) < 0 || !rt_copy_is(&r, ip->b))
 				continue;
 			if (rec_r != NULL)
-				rt_rec_to_record(&r, rec_r);
+				rt_copy_to_record(&r, rec_r);
 			return 1;
 		}
 	}
@@ -60,7 +60,7 @@ static int rt_scan(struct rt_table *t, uint32_t now, uint32_t expire_before,
 		   rt_scan_fn *fn, void *context, struct rt_scan_stats *st)
 {
 	struct rt_record rec;
-	struct rt_rec r;
+	struct rt_copy r;
 	int ret = 0;
 
 	for (uint64_t i = 0; i < t->capacity && !t->broken; i++) {
@@ -101,7 +101,7 @@ static int rt_scan(struct rt_table *t, uint32_t now, uint32_t expire_before,
 			continue;
 		st->live++;
 		if (fn != NULL) {
-			rt_rec_to_record(&r, &rec);
+			rt_copy_to_record(&r, &rec);
 			if ((ret = fn(&rec, context)) != 0)
 				break;
 		}
@@ -131,7 +131,7 @@ static int rt_stats(struct rt_table *t, uint32_t now, uint32_t grace,
 		    struct rt_stats *s)
 {
 	struct rt_hdr h;
-	struct rt_rec r;
+	struct rt_copy r;
 
 	if (pread(t->fd, &h, 256, 0) != 256)
 		return -1;

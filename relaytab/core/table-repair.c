@@ -112,7 +112,7 @@ static bool rt_owner_may_hold(struct rt_table *t, struct rt_owner *cache,
 }
 
 /* A record no honest writer publishes. */
-static bool rt_rec_invalid(const struct rt_rec *r)
+static bool rt_copy_invalid(const struct rt_copy *r)
 {
 	if (r->state == RT_STATE_EMPTY)
 		return false;
@@ -152,26 +152,26 @@ static int rt_repair(struct rt_table *t, uint64_t first, uint64_t count,
 {
 	for (uint64_t n = 0; n < count && !t->broken; n++) {
 		uint64_t i = (first + n) & t->mask;
-		struct rt_rec r;
+		struct rt_copy r;
 		uint32_t want;
 
 		st->slots++;
 		rt_repair_lock(t, i, cache, st);
 		if (rt_slot_read(t, i, &r) < 0)
 			continue;	/* a writer at work (or a spinning forger) */
-		want = rt_rec_hint(t, &r);
-		if (!rt_rec_invalid(&r) && uatomic_read(rt_tag_at(t, i)) == want)
+		want = rt_copy_hint(t, &r);
+		if (!rt_copy_invalid(&r) && uatomic_read(rt_tag_at(t, i)) == want)
 			continue;
 		if (rt_slot_trylock(t, i) != RT_LOCKED)
 			continue;
 		r = *rt_slot_rec(t, i);
-		if (rt_rec_invalid(&r)) {
+		if (rt_copy_invalid(&r)) {
 			rt_slot_clear(t, i);
 			st->records++;
 			rt_count(t, RT_CNT_REPAIR);
 			continue;
 		}
-		st->hints += uatomic_read(rt_tag_at(t, i)) != rt_rec_hint(t, &r);
+		st->hints += uatomic_read(rt_tag_at(t, i)) != rt_copy_hint(t, &r);
 		rt_slot_fix_hint(t, i);
 		rt_slot_unlock(t, i);
 	}

@@ -48,7 +48,7 @@ void rt_candidates(const struct rt_table *t, const uint8_t ip[16],
 	}
 }
 
-int64_t rt_slot_read(const struct rt_table *t, uint64_t i, struct rt_rec *out)
+int64_t rt_slot_read(const struct rt_table *t, uint64_t i, struct rt_copy *out)
 {
 	struct rt_slot *s = rt_slot_at(t, i & t->mask);
 
@@ -68,17 +68,17 @@ int64_t rt_slot_read(const struct rt_table *t, uint64_t i, struct rt_rec *out)
 	return -1;
 }
 
-bool rt_rec_is(const struct rt_rec *r, const uint8_t ip[16])
+bool rt_copy_is(const struct rt_copy *r, const uint8_t ip[16])
 {
 	return r->state == RT_STATE_LIVE && memcmp(r->ip, ip, 16) == 0;
 }
 
-bool rt_rec_is_tomb(const struct rt_rec *r, const uint8_t ip[16])
+bool rt_copy_is_tomb(const struct rt_copy *r, const uint8_t ip[16])
 {
 	return r->state == RT_STATE_TOMB && memcmp(r->ip, ip, 16) == 0;
 }
 
-uint32_t rt_rec_hint(const struct rt_table *t, const struct rt_rec *r)
+uint32_t rt_copy_hint(const struct rt_table *t, const struct rt_copy *r)
 {
 	return r->state == RT_STATE_LIVE || r->state == RT_STATE_TOMB ?
 		rt_fingerprint(t, r->ip) : 0;
@@ -86,8 +86,8 @@ uint32_t rt_rec_hint(const struct rt_table *t, const struct rt_rec *r)
 
 void rt_slot_fix_hint(struct rt_table *t, uint64_t i)
 {
-	struct rt_rec *p = rt_slot_rec(t, i);
-	uint32_t want = rt_rec_hint(t, p);
+	struct rt_copy *p = rt_slot_rec(t, i);
+	uint32_t want = rt_copy_hint(t, p);
 
 	if (uatomic_read(rt_tag_at(t, i)) != want) {
 		uatomic_set(rt_tag_at(t, i), want);
@@ -110,7 +110,7 @@ void rt_slot_clear(struct rt_table *t, uint64_t i)
 	struct rt_slot *s = rt_slot_at(t, i);
 	uint32_t v = uatomic_read(&s->ver);
 
-	memset(&s->copy[(v + 1) & 1], 0, sizeof(struct rt_rec));
+	memset(&s->copy[(v + 1) & 1], 0, sizeof(struct rt_copy));
 	uatomic_set(&s->pending, 0);
 	uatomic_set(rt_tag_at(t, i), 0);
 	rt_step(RT_STEP_DELETE_HINT_CLEARED);
@@ -123,7 +123,7 @@ void rt_slot_tombstone(struct rt_table *t, uint64_t i)
 {
 	struct rt_slot *s = rt_slot_at(t, i);
 	uint32_t v = uatomic_read(&s->ver);
-	struct rt_rec n;
+	struct rt_copy n;
 
 	memset(&n, 0, sizeof(n));
 	memcpy(n.ip, s->copy[v & 1].ip, 16);
@@ -158,7 +158,7 @@ void rt_raise_change(struct rt_table *t)
 	}
 }
 
-void rt_rec_to_record(const struct rt_rec *r, struct rt_record *out)
+void rt_copy_to_record(const struct rt_copy *r, struct rt_record *out)
 {
 	unsigned len = r->user_len > RT_USER_MAX ? RT_USER_MAX : r->user_len;
 	unsigned svc = r->flags & 0xff;

@@ -25,7 +25,7 @@ struct rt_login {
 	bool count;		/* a login (count it) or a refresh */
 };
 
-static void rt_set_user(struct rt_rec *n, const struct rt_login *l)
+static void rt_set_user(struct rt_copy *n, const struct rt_login *l)
 {
 	char user[RT_USER_MAX + 1];
 	size_t len = rt_user_truncate(user, l->user != NULL ? l->user : "");
@@ -42,8 +42,8 @@ static void rt_refresh_locked(struct rt_table *t, uint64_t i,
 {
 	struct rt_slot *s = rt_slot_at(t, i);
 	uint32_t v = uatomic_read(&s->ver);
-	const struct rt_rec *p = &s->copy[v & 1];
-	struct rt_rec n = *p;
+	const struct rt_copy *p = &s->copy[v & 1];
+	struct rt_copy n = *p;
 	uint32_t extra = uatomic_xchg(&s->pending, 0);
 
 	rt_step(RT_STEP_PENDING_TAKEN);
@@ -68,7 +68,7 @@ static void rt_insert_locked(struct rt_table *t, uint64_t i, uint32_t fp,
 {
 	struct rt_slot *s = rt_slot_at(t, i);
 	uint32_t v = uatomic_read(&s->ver);
-	struct rt_rec n;
+	struct rt_copy n;
 
 	uatomic_set(rt_tag_at(t, i), fp);	/* hint before publish */
 	rt_step(RT_STEP_HINT_SET);
@@ -93,7 +93,7 @@ static void rt_insert_locked(struct rt_table *t, uint64_t i, uint32_t fp,
 static bool rt_tomb_locked(struct rt_table *t, uint64_t i, uint32_t fp,
 			   const struct rt_login *l, int *result)
 {
-	if (!rt_rec_is_tomb(rt_slot_rec(t, i), l->ip))
+	if (!rt_copy_is_tomb(rt_slot_rec(t, i), l->ip))
 		return false;
 	if (l->count) {
 		rt_insert_locked(t, i, fp, l);
@@ -112,7 +112,7 @@ static bool rt_tomb_locked(struct rt_table *t, uint64_t i, uint32_t fp,
 static bool rt_found_locked(struct rt_table *t, uint64_t i, uint32_t fp,
 			    const struct rt_login *l, int *result)
 {
-	if (rt_rec_is(rt_slot_rec(t, i), l->ip)) {
+	if (rt_copy_is(rt_slot_rec(t, i), l->ip)) {
 		rt_slot_fix_hint(t, i);
 		rt_refresh_locked(t, i, l);
 		*result = RT_STORED;
@@ -125,14 +125,14 @@ static bool rt_found_locked(struct rt_table *t, uint64_t i, uint32_t fp,
 static bool rt_duplicate_elsewhere(struct rt_table *t, const struct rt_cand *c,
 				   uint64_t i, const uint8_t ip[16])
 {
-	struct rt_rec r;
+	struct rt_copy r;
 
 	for (unsigned k = 0; k < c->n; k++) {
 		uint64_t j = c->idx[k];
 
 		if (j == i || uatomic_read(rt_tag_at(t, j)) != c->fp)
 			continue;
-		if (rt_slot_read(t, j, &r) >= 0 && rt_rec_is(&r, ip))
+		if (rt_slot_read(t, j, &r) >= 0 && rt_copy_is(&r, ip))
 			return true;
 	}
 	return false;
@@ -168,7 +168,7 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 	int64_t busy_slot = -1, victim = -1, seen_ver = -1;
 	uint32_t oldest = UINT32_MAX;
 	bool victim_live = false;
-	struct rt_rec r;
+	struct rt_copy r;
 
 	/* 1. hint-guided search of the existing key */
 	for (unsigned k = 0; k < c->n; k++) {
@@ -189,7 +189,7 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 	}
 	/* 2. hand-over to a busy holder of the same live key */
 	if (busy_slot >= 0 && rt_slot_read(t, (uint64_t)busy_slot, &r) >= 0 &&
-	    rt_rec_is(&r, l->ip) &&
+	    rt_copy_is(&r, l->ip) &&
 	    rt_live_at(r.last_seen, uatomic_read(&t->hdr->grace), l->now)) {
 		if (l->count)
 			uatomic_inc(&rt_slot_at(t, busy_slot)->pending);
@@ -202,7 +202,7 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 		uint64_t i = c->idx[k];
 
 		if (rt_slot_read(t, i, &r) < 0 ||
-		    !(rt_rec_is(&r, l->ip) || rt_rec_is_tomb(&r, l->ip)))
+		    !(rt_copy_is(&r, l->ip) || rt_copy_is_tomb(&r, l->ip)))
 			continue;
 		if (rt_slot_lock(t, i, RT_WRITER_SPINS) != RT_LOCKED)
 			continue;
@@ -216,7 +216,7 @@ static enum rt_try rt_upsert_once(struct rt_table *t, const struct rt_cand *c,
 	rt_preferred_order(t, c, order);
 	for (unsigned k = 0; k < c->n; k++) {
 		uint64_t i = order[k];
-		const struct rt_rec *p;
+		const struct rt_copy *p;
 
 		if (uatomic_read(rt_tag_at(t, i)) != 0)
 			continue;
@@ -343,7 +343,7 @@ int rt_table_upsert(struct rt_table *t, const struct rt_addr *ip,
 static int rt_delete_slot(struct rt_table *t, uint64_t i, const uint8_t *ip,
 			  const char *user)
 {
-	const struct rt_rec *p;
+	const struct rt_copy *p;
 	bool match;
 
 	if (rt_slot_lock(t, i, RT_WRITER_SPINS) != RT_LOCKED)
@@ -351,7 +351,7 @@ static int rt_delete_slot(struct rt_table *t, uint64_t i, const uint8_t *ip,
 	rt_step(RT_STEP_DELETE_LOCKED);
 	p = rt_slot_rec(t, i);
 	if (ip != NULL) {
-		match = rt_rec_is(p, ip);
+		match = rt_copy_is(p, ip);
 	} else {
 		size_t len = strlen(user);
 
@@ -369,14 +369,14 @@ static int rt_delete_slot(struct rt_table *t, uint64_t i, const uint8_t *ip,
 static int rt_delete(struct rt_table *t, const struct rt_addr *ip)
 {
 	struct rt_cand c;
-	struct rt_rec r;
+	struct rt_copy r;
 	int removed = 0, r1;
 
 	rt_candidates(t, ip->b, &c);
 	if (rt_window_map(t, &c) != 0)
 		return -1;
 	for (unsigned k = 0; k < c.n; k++) {
-		if (rt_slot_read(t, c.idx[k], &r) >= 0 && !rt_rec_is(&r, ip->b))
+		if (rt_slot_read(t, c.idx[k], &r) >= 0 && !rt_copy_is(&r, ip->b))
 			continue;
 		/* live with ip, or busy: decide under the lock */
 		r1 = rt_delete_slot(t, c.idx[k], ip->b, NULL);
@@ -401,7 +401,7 @@ int rt_table_delete(struct rt_table *t, const struct rt_addr *ip)
 static int rt_delete_user(struct rt_table *t, const char *user)
 {
 	size_t len = strlen(user);
-	struct rt_rec r;
+	struct rt_copy r;
 	int removed = 0, r1;
 
 	for (uint64_t i = 0; i < t->capacity && !t->broken; i++) {

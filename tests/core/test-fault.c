@@ -241,7 +241,7 @@ int main(void)
 		tap_bail("reopen: %s", err.msg);
 	unsigned invalid = 0, stuck = 0, lost = 0, over = 0, fresh_fail = 0;
 	for (uint64_t i = 0; i < t->capacity; i++) {
-		struct rt_rec r;
+		struct rt_copy r;
 
 		if (rt_slot_read(t, i, &r) < 0 ||
 		    (r.state != RT_STATE_EMPTY && r.state != RT_STATE_LIVE)) {

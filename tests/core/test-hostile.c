@@ -1050,7 +1050,7 @@ static void snapshot(struct rt_table *t, int64_t pos[NIPS], uint32_t cnt[NIPS],
 	for (int k = 0; k < NIPS; k++)
 		pos[k] = -1;
 	for (uint64_t i = 0; i < t->capacity; i++) {
-		struct rt_rec r;
+		struct rt_copy r;
 		struct rt_record rec;
 		char want[32];
 		int k;
@@ -1058,7 +1058,7 @@ static void snapshot(struct rt_table *t, int64_t pos[NIPS], uint32_t cnt[NIPS],
 		if (RT_GUARDED(t, int64_t, rt_slot_read(t, i, &r)) < 0 ||
 		    r.state != RT_STATE_LIVE)
 			continue;
-		rt_rec_to_record(&r, &rec);
+		rt_copy_to_record(&r, &rec);
 		if (!rt_addr_is_v4(&rec.ip) || rec.ip.b[12] != 10 || rec.ip.b[13] != 20 ||
 		    rec.ip.b[14] >= NWRITERS || rec.ip.b[15] >= NPER)
 			continue;
@@ -1193,7 +1193,7 @@ static unsigned check_intact(struct rt_table *t, const int64_t pos[NIPS],
 
 	*checked = *diverted = 0;
 	for (int k = 0; k < NIPS; k++) {
-		struct rt_rec r;
+		struct rt_copy r;
 		struct rt_record rec, lk;
 		struct rt_addr a;
 		char want[32], ip[RT_ADDR_STRLEN];
@@ -1207,10 +1207,10 @@ static unsigned check_intact(struct rt_table *t, const int64_t pos[NIPS],
 		user_of(k, want, sizeof(want));
 		if (RT_GUARDED(t, int64_t, rt_slot_read(t, (uint64_t)pos[k], &r)) < 0) {
 			why = "slot unreadable";
-		} else if (r.state != RT_STATE_LIVE || !rt_rec_is(&r, a.b)) {
+		} else if (r.state != RT_STATE_LIVE || !rt_copy_is(&r, a.b)) {
 			why = "record gone from its slot";
 		} else {
-			rt_rec_to_record(&r, &rec);
+			rt_copy_to_record(&r, &rec);
 			if (strcmp(rec.user, want) != 0 || rec.service != RT_SVC_IMAP)
 				why = "user or service changed";
 			else if (rec.first_seen > rec.last_seen || rec.last_seen > now + 1)

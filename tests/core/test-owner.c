@@ -234,13 +234,13 @@ static void test_future_tombstone(void)
 	struct rt_addr v = tt_ip4(192, 0, 2);
 	uint32_t now = rt_time_now();
 	struct rt_cand c;
-	struct rt_rec r;
+	struct rt_copy r;
 
 	rt_table_upsert(t, &v, "u", RT_SVC_IMAP, now, 0);
 	rt_table_delete(t, &v);
 	rt_candidates(t, v.b, &c);
 	for (unsigned k = 0; k < c.n; k++)
-		if (rt_slot_read(t, c.idx[k], &r) >= 0 && rt_rec_is_tomb(&r, v.b))
+		if (rt_slot_read(t, c.idx[k], &r) >= 0 && rt_copy_is_tomb(&r, v.b))
 			rt_slot_rec(t, c.idx[k])->last_seen = now + 100000;	/* forged */
 	rt_table_scan(t, now, now - 60, NULL, NULL, NULL);
 	tap_is_int(rt_table_upsert(t, &v, "u", RT_SVC_IMAP, now, RT_UPSERT_REFRESH),

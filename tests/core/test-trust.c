@@ -320,9 +320,9 @@ static int64_t find_live(struct rt_table *t, const struct rt_addr *a)
 	int64_t at = -1;
 
 	for (uint64_t i = 0; i < t->capacity; i++) {
-		struct rt_rec r;
+		struct rt_copy r;
 
-		if (rt_slot_read(t, i, &r) >= 0 && rt_rec_is(&r, a->b))
+		if (rt_slot_read(t, i, &r) >= 0 && rt_copy_is(&r, a->b))
 			at = at == -1 ? (int64_t)i : -2;
 	}
 	return at;
@@ -360,7 +360,7 @@ static void test_forged_duplicate(void)
 		tap_bail("no honest record to go on with");
 	/* the forger writes a record of the IP into its slot and publishes it;
 	 * the owner's repair pass takes it for valid and fixes its hint */
-	memset(&z->copy[(z->ver + 1) & 1], 0, sizeof(struct rt_rec));
+	memset(&z->copy[(z->ver + 1) & 1], 0, sizeof(struct rt_copy));
 	memcpy(z->copy[(z->ver + 1) & 1].ip, a.b, 16);
 	z->copy[(z->ver + 1) & 1].state = RT_STATE_LIVE;
 	z->copy[(z->ver + 1) & 1].first_seen = z->copy[(z->ver + 1) & 1].last_seen = now;
