@@ -95,7 +95,15 @@ summary=
 for load in $LOADS; do
 	[ "$load" -ge "$loaded" ] || bail "LOADS must not decrease"
 	if [ "$load" -gt "$loaded" ]; then
-		"$FILL" "$DC_TABLE" "$loaded" $((load - loaded)) >/dev/null || bail "bench-fill"
+		# held live (refreshed every second) for the rest of the run
+		"$FILL" "$DC_TABLE" "$loaded" $((load - loaded)) 3600 >"$T/fill.out" &
+		tap_track_pid $!
+		end=$((SECONDS + 60))
+		until [ -s "$T/fill.out" ]; do
+			kill -0 $! 2>/dev/null || bail "bench-fill failed"
+			[ $SECONDS -le $end ] || bail "bench-fill did not finish in 60 s"
+			sleep 0.1
+		done
 		loaded=$load
 	fi
 	set_grace 30m
