@@ -130,6 +130,16 @@ int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
 	size_t len;
 
 	memset(ks, 0, sizeof(*ks));
+	/* room for one key per address at once (an IPv4 key is at most 16
+	   bytes with its NUL): no regrowth, no copying, for the common case */
+	if (ls->n > 0 &&
+	    ((ks->off = malloc(ls->n * sizeof(*ks->off))) == NULL ||
+	     (ks->arena = malloc(ls->n * 16)) == NULL)) {
+		rt_keyset_free(ks);
+		return rt_err_fail(err, ENOMEM, "out of memory");
+	}
+	ks->cap = ls->n;
+	ks->arena_cap = ls->n * 16;
 	/* host keys of distinct addresses are distinct; prefix keys repeat */
 	if (o->ipv6_prefix != 0 &&
 	    ((pkeys = malloc(RT_PREFIX_KEYS_MAX * sizeof(*pkeys))) == NULL ||
