@@ -1,24 +1,42 @@
-/* keyset.c - turning a liveset into the sorted keys of one map. */
+/* keyset.c - turning a liveset into the keys of one map (unique, unsorted). */
 #include "keyset.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include "array.h"
 #include "mapkeys.h"
 #include "siphash.h"
 
-/* A key's hash, for the digest and the hash set: FNV-1a, mixed. Not keyed:
- * it only tells whether a map changed, and keys come from the table. */
+/* A key's hash, for the digest and the hash set: SipHash with a key drawn
+ * at random once per process. The digest is a sum of these, and a sum of
+ * hashes someone can compute could be balanced by a chosen set of logins
+ * (an expiry hidden by an addition of equal sum would leave a map
+ * unwritten); with a secret key that cannot be aimed at. Digests are only
+ * ever compared within one process (watch's, or one compile's). */
+static uint64_t keyset_secret[2];
+static pthread_once_t keyset_secret_once = PTHREAD_ONCE_INIT;
+
+static void keyset_secret_init(void)
+{
+	if (getrandom(keyset_secret, sizeof(keyset_secret), 0) !=
+	    (ssize_t)sizeof(keyset_secret)) {
+		/* no entropy (a very early boot): a fixed key is still a
+		   correct digest, only a predictable one */
+		keyset_secret[0] = 0x72656c6179746162ULL;
+		keyset_secret[1] = (uint64_t)getpid();
+	}
+}
+
 static uint64_t keyset_hash(const char *key, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)key[i]) * 0x100000001b3ULL;
-	return rt_mix64(h);
+	pthread_once(&keyset_secret_once, keyset_secret_init);
+	return rt_siphash24(keyset_secret, key, len);
 }
 
 /* The slot of key in the hash set: where it is, or the empty one to put it. */
@@ -145,6 +163,7 @@ int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
 	    ((pkeys = malloc(RT_PREFIX_KEYS_MAX * sizeof(*pkeys))) == NULL ||
 	     rt_keyset_dedupe(ks) != 0)) {
 		free(pkeys);
+		rt_keyset_free(ks);
 		return rt_err_fail(err, ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < ls->n; i++) {

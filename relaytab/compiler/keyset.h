@@ -21,7 +21,8 @@ struct rt_keyset {
 	size_t arena_len, arena_cap;
 	size_t *off;		/* key i is arena + off[i] */
 	size_t n, cap;
-	uint64_t sum;		/* sum of the keys' SipHashes: the digest */
+	uint64_t sum;		/* sum of the keys' hashes (keyed, secret):
+				   the digest */
 	uint32_t *set;		/* hash set of key numbers + 1, only while
 				   duplicates may come (rt_keyset_dedupe) */
 	size_t set_size;
@@ -48,8 +49,10 @@ int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
 /* Add one key (copied). Keys are taken as unique unless rt_keyset_dedupe()
  * was called first: then a repeated key is dropped. */
 int rt_keyset_add(struct rt_keyset *ks, const char *key, size_t len);
-/* From now on drop repeated keys (IPv6 prefix keys repeat; a map read back
- * may hold anything). Returns 0, or -1 (ENOMEM). */
+/* From now on drop repeated keys (IPv6 prefix keys repeat): a key added
+ * after this call is dropped if it was added before (after this call too,
+ * or before it: rt_keyset_build calls it on an empty set). Returns 0, or -1
+ * (ENOMEM). */
 int rt_keyset_dedupe(struct rt_keyset *ks);
 /* The set's digest: equal for equal sets, whatever the order. */
 uint64_t rt_keyset_digest(const struct rt_keyset *ks);

@@ -1,5 +1,5 @@
-/* array.h - the one growable array and the one sort-unique that every
- * layer uses, instead of a realloc loop and a dedupe loop per file. */
+/* array.h - the one growable array every layer uses, instead of a realloc
+ * loop per file. */
 #ifndef RELAYTAB_ARRAY_H
 #define RELAYTAB_ARRAY_H
 
@@ -17,12 +17,5 @@ void *rt_array_grow(void *arr, size_t *cap, size_t n, size_t elem_size);
 	__typeof__(arr) rt_a_ = (n) < (cap) ? (arr) :			\
 		rt_array_grow((arr), &(cap), (n), sizeof(*(arr)));	\
 	rt_a_ == NULL ? NULL : ((arr) = rt_a_, &rt_a_[(n)++]); })
-
-/* Sort n elements of size bytes with cmp, then keep the first of each run
- * that cmp finds equal: merge(kept, other) is called for each other one
- * (NULL: just drop it). Returns how many remain. */
-size_t rt_sort_unique(void *base, size_t n, size_t size,
-		      int (*cmp)(const void *, const void *),
-		      void (*merge)(void *kept, void *other));
 
 #endif

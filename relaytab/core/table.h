@@ -243,7 +243,10 @@ struct rt_scan_stats {
 	uint64_t future;	/* records stamped beyond now + RT_FUTURE_SLACK */
 };
 
-/* Visit every record, each read consistently, in slot order (callers sort).
+/* Visit every record, each read consistently, in slot order - except in
+ * slots whose hint is empty, which no writer leaves holding a record (it
+ * sets the hint first); a hint someone cleared hides its record, denying a
+ * grant, until the repair pass (which reads every slot) restores it.
  * With now != 0, a record stamped beyond now + RT_FUTURE_SLACK is not
  * visited (counted in future). With expire_before != 0 (needs RT_OPEN_RDWR),
  * a record whose last_seen is before it, or in the future, is deleted
