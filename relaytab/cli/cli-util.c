@@ -26,6 +26,17 @@ int cli_fail(int status, const char *fmt, ...)
 	return status;
 }
 
+void cli_log(const struct cli_global *g, int info_from, enum rt_log_level level,
+	     const char *msg)
+{
+	if (level == RT_LOG_ERROR)
+		fprintf(stderr, "relaytab: error: %s\n", msg);
+	else if (level == RT_LOG_WARNING)
+		fprintf(stderr, "relaytab: warning: %s\n", msg);
+	else if (g->verbose >= info_from + (level == RT_LOG_INFO ? 0 : 1))
+		fprintf(stderr, "relaytab: %s\n", msg);
+}
+
 void cli_warn(const char *fmt, ...)
 {
 	va_list ap;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <sysexits.h>
 
+#include "compile.h"
 #include "duration.h"
 #include "table.h"
 
@@ -34,6 +35,11 @@ struct cli_command {
 /* Print "relaytab: error: ..." on stderr; returns status. */
 int cli_fail(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A compiler log line (rt_compile_log_fn's) on stderr: errors and
+ * warnings always, info lines from verbosity info_from on, debug lines from
+ * info_from + 1. */
+void cli_log(const struct cli_global *g, int info_from, enum rt_log_level level,
+	     const char *msg);
 /* Print "relaytab: warning: ..." on stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a usage error for cmd and return EX_USAGE. */

@@ -45,16 +45,10 @@ const char *cli_compile_table(const struct cli_global *g,
 	return g->table_path;
 }
 
+/* One pass: what it wrote with -v, details with -vv. */
 static void compile_log(void *context, enum rt_log_level level, const char *msg)
 {
-	const struct cli_global *g = context;
-
-	if (level == RT_LOG_ERROR)
-		fprintf(stderr, "relaytab: error: %s\n", msg);
-	else if (level == RT_LOG_WARNING)
-		fprintf(stderr, "relaytab: warning: %s\n", msg);
-	else if (level == RT_LOG_INFO ? g->verbose > 0 : g->verbose > 1)
-		fprintf(stderr, "relaytab: %s\n", msg);
+	cli_log(context, 1, level, msg);
 }
 
 int cmd_compile(const struct cli_global *g, int argc, char **argv)

@@ -62,16 +62,10 @@ static void watch_close(struct rt_table **t)
 	rt_table_close(t);
 }
 
+/* A daemon: every map it writes is logged, details with -v. */
 static void watch_log(void *context, enum rt_log_level level, const char *msg)
 {
-	const struct cli_global *g = context;
-
-	if (level == RT_LOG_ERROR)
-		fprintf(stderr, "relaytab: error: %s\n", msg);
-	else if (level == RT_LOG_WARNING)
-		fprintf(stderr, "relaytab: warning: %s\n", msg);
-	else if (level == RT_LOG_INFO || g->verbose > 0)
-		fprintf(stderr, "relaytab: %s\n", msg);
+	cli_log(context, 0, level, msg);
 }
 
 static void watch_sleep_ms(long ms)
