@@ -52,7 +52,7 @@
 #define NIPS (NWRITERS * NPER)
 #define MAX_HELD 48		/* locks the attacker holds at once */
 #define FRESH_BOUND_MS 8000	/* watch repairs every 5 s; + 3 s */
-#define STUCK_WAIT_MS 6500	/* watch's repair pass: every 5 s */
+#define STUCK_WAIT_MS 6500	/* watch's repair pass: a small table each second */
 #define CHILD_MAX_S 600		/* no child outlives this, whatever happens */
 
 enum { A_LOCK, A_VER, A_PENDING, A_RESERVED, A_RECORD, A_TAG, A_HEADER, A_HOLD,
@@ -1093,8 +1093,8 @@ static bool maps_readable(pid_t tid)
 /* Every slot can be locked once the attacker is dead. A slot that cannot
  * at first is retried every 50 ms for wait_ms: a live process may hold it
  * a moment, and a forged word naming a live process that does not map the
- * table (pid 1, say) is released by watch's repair pass (every 5 s, as
- * root). What is left is stuck, except words naming a live process that
+ * table (pid 1, say) is released by watch's repair pass (a share of the
+ * slots every second, as root). What is left is stuck, except words naming a live process that
  * maps the table (one of ours), or any live process whose maps neither we
  * nor watch can read (not root, or a sandbox that denies it): a group member can forge those, and they
  * hold while that process lives (inherent; counted in *inherent). */
@@ -1150,6 +1150,21 @@ static unsigned stuck_slots(struct rt_table *t, unsigned wait_ms, unsigned *inhe
 			 who ? ", " : "", who ? who : "", live ? ", alive" : "");
 	}
 	return stuck;
+}
+
+/* The check after each phase: no slot stuck once the attacker is dead. */
+static void check_not_stuck(struct rt_table *t, const char *phase)
+{
+	unsigned named_live, late, stuck;
+	uint64_t took;
+
+	stuck = stuck_slots(t, STUCK_WAIT_MS, &named_live, &late, &took);
+	tap_is_int(stuck, 0, "%s: no slot stuck once the attacker is dead "
+		   "(%u freed only by watch's repair, after %llu ms)", phase, late,
+		   (unsigned long long)took);
+	if (named_live > 0)
+		tap_diag("%s: %u slots wedged by forged words naming a live process",
+			 phase, named_live);
 }
 
 /* Wait until the path opens and keeps naming the same file for 1 s (watch
@@ -1257,7 +1272,7 @@ int main(void)
 	const char *env_seed = getenv("RT_HOSTILE_SEED");
 	const char *top = getenv("top_builddir");
 	double secs = env_s ? atof(env_s) : 8;
-	unsigned ms1, ms2, checked, bad, stuck, named_live, late, diverted;
+	unsigned ms1, ms2, checked, bad, diverted;
 	struct rt_create_opts o = { CAP_LOG2, 0600, (gid_t)-1, 3600, true };
 	static char bin[600];
 	static int64_t pos[NIPS];
@@ -1380,13 +1395,7 @@ int main(void)
 	tap_ok(checked >= 20, "phase 1: enough untouched records to check (%u)", checked);
 	tap_is_int(bad, 0, "phase 1: every record in a slot the attacker never wrote is intact");
 	kill_reap(att);		/* dies holding its locks */
-	stuck = stuck_slots(t, STUCK_WAIT_MS, &named_live, &late, &took);
-	tap_is_int(stuck, 0, "phase 1: no slot stuck once the attacker is dead "
-		   "(%u freed only by watch's repair, after %llu ms)", late,
-		   (unsigned long long)took);
-	if (named_live > 0)
-		tap_diag("phase 1: %u slots wedged by forged words naming a live process",
-			 named_live);
+	check_not_stuck(t, "phase 1");
 	rt_table_close(&t);
 	pause_writers(false);
 
@@ -1433,13 +1442,7 @@ int main(void)
 		tap_bail("writers do not pause");
 	if ((t = open_retry(RT_OPEN_RDWR, ms_now() + 2000, NULL)) == NULL)
 		tap_bail("the table does not open after phase 2");
-	stuck = stuck_slots(t, STUCK_WAIT_MS, &named_live, &late, &took);
-	tap_is_int(stuck, 0, "phase 2: no slot stuck once the attacker is dead "
-		   "(%u freed only by watch's repair, after %llu ms)", late,
-		   (unsigned long long)took);
-	if (named_live > 0)
-		tap_diag("phase 2: %u slots wedged by forged words naming a live process",
-			 named_live);
+	check_not_stuck(t, "phase 2");
 	rt_table_close(&t);
 	pause_writers(false);
 
