@@ -246,6 +246,8 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 	struct rt_err err;
 	char last_err[RT_ERR_MAX] = "";
 	struct watch_view view = { .have = false };
+	struct rt_liveset spare, last;	/* the next pass builds into spare,
+					   reusing the buffers of the one before */
 	int status, lock_fd;
 	uint64_t compiled_at, repaired_at = 0, fair_at = 0, evict_live = 0;
 	uint64_t cursor = 0, recreated_at = 0;
@@ -271,8 +273,8 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 		lg.table_path, conf.grace, conf.noutputs,
 		conf.noutputs == 1 ? "" : "s");
 
+	memset(&spare, 0, sizeof(spare));
 	while (!watch_term) {
-		struct rt_liveset ls;
 		long timeout;
 
 		if (watch_hup) {
@@ -316,7 +318,7 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 			repaired_at = fair_at = 0;
 		}
 		rt_table_change_begin(t);
-		if (rt_compile_scan(t, &conf, cli_now(), watch_log, &lg, &ls, &rep,
+		if (rt_compile_scan(t, &conf, cli_now(), watch_log, &lg, &spare, &rep,
 				    &err) != 0) {
 			/* unreadable now (e.g. shrunk under the scan): the
 			 * next round rebuilds or reopens it */
@@ -324,8 +326,9 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 			watch_sleep_ms(watch_fail_closed(&conf, &view, &lg));
 			continue;
 		}
-		rt_liveset_free(&view.ls);
-		view.ls = ls;
+		last = view.ls;
+		view.ls = spare;
+		spare = last;
 		view.have = true;
 		/* a map that fails is logged and retried within a second */
 		(void)rt_compile_publish(&conf, &view.ls, watch_log, &lg, &rep, &err);
@@ -363,6 +366,7 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 	fprintf(stderr, "relaytab: watch stopped\n");
 	watch_close(&t);
 	rt_liveset_free(&view.ls);
+	rt_liveset_free(&spare);
 	rt_compile_conf_free(&conf);
 	close(lock_fd);
 	return 0;

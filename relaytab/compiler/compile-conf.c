@@ -38,6 +38,9 @@ void rt_compile_conf_free(struct rt_compile_conf *c)
 	free(c->exclude_text);
 	free(c->sendmail_tag);
 	rt_netlist_free(&c->exclude);
+	for (size_t f = 0; f < sizeof(c->keys) / sizeof(c->keys[0]); f++)
+		rt_keyset_free(&c->keys[f]);
+	rt_liveset_free(&c->ls);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -46,13 +46,14 @@ static int compile_output(struct rt_output *o, const struct rt_keyset *ks,
 			  struct rt_err *err)
 {
 	uint64_t digest = rt_keyset_digest(ks);
-	struct rt_keyset old;
+	size_t count;
 
-	if (!o->have_digest && rt_emit_read(o->fmt, o->path, &old, NULL) == 0) {
-		o->digest = rt_keyset_digest(&old);
+	/* the first pass of a process reads the map's digest back, unless
+	   its key count already tells it changed */
+	if (!o->have_digest &&
+	    (rt_emit_count(o->fmt, o->path, &count) != 0 || count == ks->n) &&
+	    rt_emit_digest(o->fmt, o->path, &o->digest, NULL) == 0)
 		o->have_digest = true;
-		rt_keyset_free(&old);
-	}
 	if (o->have_digest && o->digest == digest)
 		return 0;
 	if (rt_emit(o->fmt, o->path, c->mode, ks, err) != 0)
@@ -64,17 +65,12 @@ static int compile_output(struct rt_output *o, const struct rt_keyset *ks,
 	return 1;
 }
 
-/* The keys of one form, built at most once a pass, whatever number of maps
- * share them (cdb, hash and text all take Postfix's). */
-struct compile_keys {
-	struct rt_keyset ks;
-	bool built;
-};
-
-static const struct rt_keyset *compile_keys(struct compile_keys *k,
-					    enum rt_key_form form,
+/* The keys of one form for this pass: built at most once, whatever number
+ * of maps share them (cdb, hash and text all take Postfix's), into the
+ * buffers of the last pass. */
+static const struct rt_keyset *compile_keys(struct rt_compile_conf *c,
+					    bool *built, enum rt_key_form form,
 					    const struct rt_liveset *ls,
-					    const struct rt_compile_conf *c,
 					    struct warn_ctx *w, struct rt_err *err)
 {
 	struct rt_keyset_opts ko = {
@@ -86,12 +82,12 @@ static const struct rt_keyset *compile_keys(struct compile_keys *k,
 		.warn_context = w,
 	};
 
-	if (!k->built) {
-		if (rt_keyset_build(ls, &ko, &k->ks, err) != 0)
+	if (!built[form]) {
+		if (rt_keyset_build(ls, &ko, &c->keys[form], err) != 0)
 			return NULL;
-		k->built = true;
+		built[form] = true;
 	}
-	return &k->ks;
+	return &c->keys[form];
 }
 
 int rt_compile_publish(struct rt_compile_conf *c, const struct rt_liveset *ls,
@@ -99,18 +95,17 @@ int rt_compile_publish(struct rt_compile_conf *c, const struct rt_liveset *ls,
 		       struct rt_compile_report *rep, struct rt_err *err)
 {
 	struct warn_ctx w = { log, log_context };
-	struct compile_keys keys[RT_KEYS_SENDMAIL + 1];	/* by rt_key_form */
+	bool built[RT_KEYS_SENDMAIL + 1] = { false };	/* by rt_key_form */
 	struct rt_err oerr;
 	int ret = 0;
 
-	memset(keys, 0, sizeof(keys));
 	rep->live = ls->n;
 	rep->next_expiry = ls->next_expiry;
 	rep->written = rep->failed = 0;
 	for (size_t i = 0; i < c->noutputs; i++) {
 		enum rt_key_form form = c->outputs[i].fmt == RT_MAP_DB_SENDMAIL ?
 			RT_KEYS_SENDMAIL : RT_KEYS_POSTFIX;
-		const struct rt_keyset *ks = compile_keys(&keys[form], form, ls, c,
+		const struct rt_keyset *ks = compile_keys(c, built, form, ls,
 							  &w, &oerr);
 		int r = ks == NULL ? -1 :
 			compile_output(&c->outputs[i], ks, c, &w, &oerr);
@@ -125,8 +120,6 @@ int rt_compile_publish(struct rt_compile_conf *c, const struct rt_liveset *ls,
 			ret = -1;
 		}
 	}
-	for (size_t f = 0; f < sizeof(keys) / sizeof(keys[0]); f++)
-		rt_keyset_free(&keys[f].ks);
 	return ret;
 }
 
@@ -152,12 +145,7 @@ int rt_compile_run(struct rt_table *t, struct rt_compile_conf *c, uint32_t now,
 		   rt_compile_log_fn *log, void *log_context,
 		   struct rt_compile_report *rep, struct rt_err *err)
 {
-	struct rt_liveset ls;
-	int ret;
-
-	if (rt_compile_scan(t, c, now, log, log_context, &ls, rep, err) != 0)
+	if (rt_compile_scan(t, c, now, log, log_context, &c->ls, rep, err) != 0)
 		return -1;
-	ret = rt_compile_publish(c, &ls, log, log_context, rep, err);
-	rt_liveset_free(&ls);
-	return ret;
+	return rt_compile_publish(c, &c->ls, log, log_context, rep, err);
 }

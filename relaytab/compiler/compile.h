@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "emit.h"
 #include "err.h"
+#include "keyset.h"
 #include "liveset.h"
 #include "table.h"
 
@@ -36,6 +37,11 @@ struct rt_compile_conf {
 	mode_t mode;
 	struct rt_output *outputs;
 	size_t noutputs, outputs_cap;
+	/* buffers kept from one pass to the next, so that watch's passes
+	   (and the benchmark's) fault in no new memory: the keys of each
+	   form, and rt_compile_run's liveset */
+	struct rt_keyset keys[RT_KEYS_SENDMAIL + 1];
+	struct rt_liveset ls;
 };
 
 void rt_compile_conf_init(struct rt_compile_conf *c);
@@ -64,7 +70,8 @@ struct rt_compile_report {
 };
 
 /* The compiler's input: expire the table and build its liveset at now
- * (rt_liveset_build with the configured grace and exclude). Fills the
+ * (rt_liveset_build with the configured grace and exclude; ls is zeroed
+ * or an earlier liveset, whose buffers are reused). Fills the
  * report's live, expired and next_expiry. Returns 0, or -1 with err. */
 int rt_compile_scan(struct rt_table *t, struct rt_compile_conf *c, uint32_t now,
 		    rt_compile_log_fn *log, void *log_context,

@@ -5,6 +5,12 @@ RELAYTAB_COMPILER_SOURCES += relaytab/compiler/liveset.c relaytab/compiler/lives
 	relaytab/compiler/emit-cdb.c relaytab/compiler/emit-db.c relaytab/compiler/emit-text.c \
 	relaytab/compiler/compile.c relaytab/compiler/compile.h relaytab/compiler/compile-conf.c
 
+check_PROGRAMS += tests/compiler/test-compiler
+TESTS += tests/compiler/test-compiler
+tests_compiler_test_compiler_SOURCES = tests/compiler/test-compiler.c $(TABLE_TEST_HELPERS)
+tests_compiler_test_compiler_CFLAGS = $(TABLE_TEST_CFLAGS)
+tests_compiler_test_compiler_LDFLAGS = $(SAN_LDFLAGS)
+tests_compiler_test_compiler_LDADD = $(TABLE_TEST_LIBS)
 TESTS += tests/compiler/compile.sh tests/compiler/watch.sh tests/compiler/watch-damage.sh
 EXTRA_DIST += tests/compiler/compile.sh tests/compiler/watch.sh \
 	tests/compiler/watch-damage.sh

@@ -4,6 +4,7 @@
 
 #include <cdb.h>
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -24,9 +25,8 @@ int rt_emit_cdb(const char *path, mode_t mode, const struct rt_keyset *ks,
 	if (cdb_make_start(&cm, p.fd) != 0)
 		goto fail;
 	for (size_t i = 0; i < ks->n; i++) {
-		const char *k = rt_keyset_key(ks, i);
-
-		if (cdb_make_add(&cm, k, (unsigned)strlen(k), "OK", 2) != 0)
+		if (cdb_make_add(&cm, rt_keyset_key(ks, i),
+				 (unsigned)rt_keyset_keylen(ks, i), "OK", 2) != 0)
 			goto fail;
 	}
 	if (cdb_make_finish(&cm) != 0)
@@ -38,7 +38,8 @@ fail:
 	return rt_err_fail(err, saved, "cannot write %s: %s", path, strerror(saved));
 }
 
-int rt_emit_cdb_read(const char *path, struct rt_keyset *ks, struct rt_err *err)
+int rt_emit_cdb_digest(const char *path, struct rt_key_digest *d,
+		       struct rt_err *err)
 {
 	struct cdb c;
 	unsigned pos;
@@ -55,17 +56,35 @@ int rt_emit_cdb_read(const char *path, struct rt_keyset *ks, struct rt_err *err)
 	while ((r = cdb_seqnext(&pos, &c)) > 0) {
 		const char *k = cdb_getkey(&c);
 
-		if (k == NULL || rt_keyset_add(ks, k, cdb_keylen(&c)) != 0) {
+		if (k == NULL) {
 			r = -1;
 			break;
 		}
+		rt_key_digest_add(d, k, cdb_keylen(&c));
 	}
 	saved = errno;
 	cdb_free(&c);
 	close(fd);
-	if (r < 0) {
-		rt_keyset_free(ks);
+	if (r < 0)
 		return rt_err_fail(err, saved ? saved : EINVAL, "cannot read %s", path);
-	}
+	return 0;
+}
+
+int rt_emit_cdb_count(const char *path, size_t *count)
+{
+	unsigned char hdr[2048];	/* 256 tables: position, slots */
+	uint64_t slots = 0;
+	int fd;
+	ssize_t got;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	got = pread(fd, hdr, sizeof(hdr), 0);
+	close(fd);
+	if (got != (ssize_t)sizeof(hdr))
+		return -1;
+	for (int i = 0; i < 256; i++)
+		slots += cdb_unpack(hdr + 8 * i + 4);
+	*count = (size_t)(slots / 2);
 	return 0;
 }

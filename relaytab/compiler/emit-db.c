@@ -29,7 +29,7 @@ int rt_emit_db(const char *path, mode_t mode, bool nul,
 		memset(&k, 0, sizeof(k));
 		memset(&v, 0, sizeof(v));
 		k.data = (char *)rt_keyset_key(ks, i);
-		k.size = (u_int32_t)(strlen(k.data) + (nul ? 1 : 0));
+		k.size = (u_int32_t)(rt_keyset_keylen(ks, i) + (nul ? 1 : 0));
 		v.data = ok;
 		v.size = nul ? 3 : 2;
 		if ((r = db->put(db, NULL, &k, &v, 0)) != 0)
@@ -48,8 +48,8 @@ fail:
 			   db_strerror(r));
 }
 
-int rt_emit_db_read(const char *path, bool nul, struct rt_keyset *ks,
-		    struct rt_err *err)
+int rt_emit_db_digest(const char *path, bool nul, struct rt_key_digest *d,
+		      struct rt_err *err)
 {
 	DB *db = NULL;
 	DBC *cur = NULL;
@@ -72,10 +72,7 @@ int rt_emit_db_read(const char *path, bool nul, struct rt_keyset *ks,
 
 		if (nul && len > 0 && ((char *)k.data)[len - 1] == '\0')
 			len--;
-		if (rt_keyset_add(ks, k.data, len) != 0) {
-			r = ENOMEM;
-			goto fail;
-		}
+		rt_key_digest_add(d, k.data, len);
 	}
 	if (r != DB_NOTFOUND)
 		goto fail;
@@ -86,6 +83,5 @@ fail:
 	if (cur != NULL)
 		cur->close(cur);
 	db->close(db, 0);
-	rt_keyset_free(ks);
 	return rt_err_fail(err, EINVAL, "cannot read %s: %s", path, db_strerror(r));
 }

@@ -46,7 +46,8 @@ fail:
 	return rt_err_fail(err, saved, "cannot write %s: %s", path, strerror(saved));
 }
 
-int rt_emit_text_read(const char *path, struct rt_keyset *ks, struct rt_err *err)
+int rt_emit_text_digest(const char *path, struct rt_key_digest *d,
+			struct rt_err *err)
 {
 	FILE *f = fopen(path, "re");
 	char line[512];
@@ -58,11 +59,7 @@ int rt_emit_text_read(const char *path, struct rt_keyset *ks, struct rt_err *err
 
 		if (tab == NULL)
 			continue;
-		if (rt_keyset_add(ks, line, (size_t)(tab - line)) != 0) {
-			fclose(f);
-			rt_keyset_free(ks);
-			return rt_err_fail(err, ENOMEM, "out of memory");
-		}
+		rt_key_digest_add(d, line, (size_t)(tab - line));
 	}
 	fclose(f);
 	return 0;

@@ -1,5 +1,5 @@
 /* emit.h - the compiler's outputs: write a keyset as a map file, and read
- * the keys back from an existing map to tell whether it would change.
+ * an existing map's digest back to tell whether it would change.
  * Every emitter publishes through publish.h. Values are "OK". */
 #ifndef RELAYTAB_EMIT_H
 #define RELAYTAB_EMIT_H
@@ -21,21 +21,31 @@ enum rt_map_format {
 /* Write ks to path atomically with the given mode. */
 int rt_emit(enum rt_map_format fmt, const char *path, mode_t mode,
 	    const struct rt_keyset *ks, struct rt_err *err);
-/* Read the keys of an existing map into ks, as they are. Returns 0, or -1
- * (errno ENOENT if there is no map, anything else if unreadable). */
-int rt_emit_read(enum rt_map_format fmt, const char *path,
-		 struct rt_keyset *ks, struct rt_err *err);
+/* The digest (rt_keyset_digest) of the keys of an existing map, read as
+ * they are, none kept. Returns 0, or -1 (errno ENOENT if there is no map,
+ * anything else if unreadable). */
+int rt_emit_digest(enum rt_map_format fmt, const char *path,
+		   uint64_t *digest, struct rt_err *err);
 
-/* The emitters; their _read functions add to a ks rt_emit_read prepared. */
+/* How many keys an existing map holds, where that is cheap to tell (a cdb:
+ * from its header; its writer must have made each hash table twice its
+ * records, as tinycdb and cdbmake do - a map of another writer can only
+ * look changed, never unchanged). Returns 0, or -1 (not known). */
+int rt_emit_count(enum rt_map_format fmt, const char *path, size_t *count);
+
+/* The emitters; their _digest functions add each key of the map to d. */
 int rt_emit_cdb(const char *path, mode_t mode, const struct rt_keyset *ks,
 		struct rt_err *err);
-int rt_emit_cdb_read(const char *path, struct rt_keyset *ks, struct rt_err *err);
+int rt_emit_cdb_digest(const char *path, struct rt_key_digest *d,
+		       struct rt_err *err);
+int rt_emit_cdb_count(const char *path, size_t *count);
 int rt_emit_db(const char *path, mode_t mode, bool nul,
 	       const struct rt_keyset *ks, struct rt_err *err);
-int rt_emit_db_read(const char *path, bool nul, struct rt_keyset *ks,
-		    struct rt_err *err);
+int rt_emit_db_digest(const char *path, bool nul, struct rt_key_digest *d,
+		      struct rt_err *err);
 int rt_emit_text(const char *path, mode_t mode, const struct rt_keyset *ks,
 		 struct rt_err *err);
-int rt_emit_text_read(const char *path, struct rt_keyset *ks, struct rt_err *err);
+int rt_emit_text_digest(const char *path, struct rt_key_digest *d,
+			struct rt_err *err);
 
 #endif

@@ -119,9 +119,25 @@ int rt_keyset_add(struct rt_keyset *ks, const char *key, size_t len)
 	return 0;
 }
 
+static uint64_t keyset_digest(uint64_t sum, size_t n)
+{
+	return sum ^ (uint64_t)n * 0x9e3779b97f4a7c15ULL;
+}
+
 uint64_t rt_keyset_digest(const struct rt_keyset *ks)
 {
-	return ks->sum ^ (uint64_t)ks->n * 0x9e3779b97f4a7c15ULL;
+	return keyset_digest(ks->sum, ks->n);
+}
+
+void rt_key_digest_add(struct rt_key_digest *d, const char *key, size_t len)
+{
+	d->sum += keyset_hash(key, len);
+	d->n++;
+}
+
+uint64_t rt_key_digest_value(const struct rt_key_digest *d)
+{
+	return keyset_digest(d->sum, d->n);
 }
 
 static int keyset_strcmp(const void *a, const void *b)
@@ -147,17 +163,31 @@ int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
 	char (*pkeys)[RT_KEY_MAX] = NULL, key[RT_KEY_MAX], msg[160];
 	size_t len;
 
-	memset(ks, 0, sizeof(*ks));
 	/* room for one key per address at once (an IPv4 key is at most 16
-	   bytes with its NUL): no regrowth, no copying, for the common case */
-	if (ls->n > 0 &&
-	    ((ks->off = malloc(ls->n * sizeof(*ks->off))) == NULL ||
-	     (ks->arena = malloc(ls->n * 16)) == NULL)) {
-		rt_keyset_free(ks);
-		return rt_err_fail(err, ENOMEM, "out of memory");
+	   bytes with its NUL): no regrowth, no copying, for the common case;
+	   the buffers of an earlier build are kept if big enough */
+	free(ks->set);
+	ks->set = NULL;
+	ks->set_size = ks->n = ks->arena_len = 0;
+	ks->sum = 0;
+	if (ls->n > ks->cap) {
+		size_t *off = realloc(ks->off, ls->n * sizeof(*off));
+
+		if (off == NULL)
+			goto nomem;
+		rt_advise_huge(off, ls->n * sizeof(*off));
+		ks->off = off;
+		ks->cap = ls->n;
 	}
-	ks->cap = ls->n;
-	ks->arena_cap = ls->n * 16;
+	if (ls->n * 16 > ks->arena_cap) {
+		char *arena = realloc(ks->arena, ls->n * 16);
+
+		if (arena == NULL)
+			goto nomem;
+		rt_advise_huge(arena, ls->n * 16);
+		ks->arena = arena;
+		ks->arena_cap = ls->n * 16;
+	}
 	/* host keys of distinct addresses are distinct; prefix keys repeat */
 	if (o->ipv6_prefix != 0 &&
 	    ((pkeys = malloc(RT_PREFIX_KEYS_MAX * sizeof(*pkeys))) == NULL ||

@@ -33,6 +33,12 @@ static inline const char *rt_keyset_key(const struct rt_keyset *ks, size_t i)
 	return ks->arena + ks->off[i];
 }
 
+/* The length of key i, without its NUL. */
+static inline size_t rt_keyset_keylen(const struct rt_keyset *ks, size_t i)
+{
+	return (i + 1 < ks->n ? ks->off[i + 1] : ks->arena_len) - ks->off[i] - 1;
+}
+
 /* Called once per IPv6 prefix that could not be expressed exactly. */
 typedef void rt_keyset_warn_fn(void *context, const char *msg);
 
@@ -44,6 +50,8 @@ struct rt_keyset_opts {
 	void *warn_context;
 };
 
+/* Build the keys of ls into ks: ks is zeroed, or a keyset built before,
+ * whose buffers are reused (watch's passes fault no new memory in). */
 int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
 		    struct rt_keyset *ks, struct rt_err *err);
 /* Add one key (copied). Keys are taken as unique unless rt_keyset_dedupe()
@@ -56,6 +64,15 @@ int rt_keyset_add(struct rt_keyset *ks, const char *key, size_t len);
 int rt_keyset_dedupe(struct rt_keyset *ks);
 /* The set's digest: equal for equal sets, whatever the order. */
 uint64_t rt_keyset_digest(const struct rt_keyset *ks);
+
+/* The same digest accumulated one key at a time, keeping no key: how a map
+ * read back is compared with a keyset (rt_emit_digest). Start zeroed. */
+struct rt_key_digest {
+	uint64_t sum;
+	size_t n;
+};
+void rt_key_digest_add(struct rt_key_digest *d, const char *key, size_t len);
+uint64_t rt_key_digest_value(const struct rt_key_digest *d);
 /* The keys in strcmp order, as a new array of pointers into the arena (the
  * caller frees it), or NULL (ENOMEM). */
 const char **rt_keyset_sorted(const struct rt_keyset *ks);

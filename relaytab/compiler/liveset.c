@@ -43,15 +43,58 @@ static uint64_t liveset_hash(const struct rt_addr *ip)
 
 /* A table holds one record per address but for rare duplicates (a race
  * between two first logins, or a forger): merge them, keeping the later
- * time, through a hash set of entry numbers - no sort. */
+ * time - no sort. A first pass marks each entry's hash in a bitmap of 16
+ * bits per entry (small enough to stay in the cache) and notes the bits hit
+ * twice; only the entries on those bits (a few percent) then go through an
+ * exact hash set of entry numbers. */
+struct liveset_slot {
+	uint32_t idx;	/* the entry's number + 1 (0: free) */
+	uint32_t hash;	/* the high half of its hash: a probe touches the
+			   entry only on a likely hit */
+};
+
+#define BIT_TEST(map, b) ((map)[(b) >> 6] >> ((b) & 63) & 1)
+#define BIT_SET(map, b) ((map)[(b) >> 6] |= (uint64_t)1 << ((b) & 63))
+
+/* The buffer of the merge, kept in ls between builds. */
+static void *liveset_buffer(struct rt_liveset *ls, size_t bytes)
+{
+	if (bytes > ls->dedupe_size) {
+		free(ls->dedupe);
+		ls->dedupe_size = 0;
+		if ((ls->dedupe = malloc(bytes)) == NULL)
+			return NULL;
+		rt_advise_huge(ls->dedupe, bytes);
+		ls->dedupe_size = bytes;
+	}
+	memset(ls->dedupe, 0, bytes);
+	return ls->dedupe;
+}
+
 static int liveset_dedupe(struct rt_liveset *ls)
 {
-	/* each slot: the entry's number + 1 (0: free) and the high half of
-	   its hash, so that a probe touches the entry only on a likely hit */
-	struct { uint32_t idx, hash; } *set;
-	size_t size = 16, out = 0;
+	size_t nbits = 1024, size = 16, suspects = 0, out = 0;
+	uint64_t *seen, *twice;
+	struct liveset_slot *set;
 
-	while (size < 2 * ls->n)
+	while (nbits < 16 * ls->n)
+		nbits *= 2;
+	if ((seen = liveset_buffer(ls, nbits / 4)) == NULL)	/* two maps */
+		return -1;
+	twice = seen + nbits / 64;
+	for (size_t i = 0; i < ls->n; i++) {
+		size_t b = (size_t)liveset_hash(&ls->v[i].ip) & (nbits - 1);
+
+		if (!BIT_TEST(seen, b))
+			BIT_SET(seen, b);
+		else if (!BIT_TEST(twice, b))
+			BIT_SET(twice, b), suspects += 2;
+		else
+			suspects++;
+	}
+	if (suspects == 0)
+		return 0;
+	while (size < 2 * suspects)
 		size *= 2;
 	if ((set = calloc(size, sizeof(*set))) == NULL)
 		return -1;
@@ -61,20 +104,22 @@ static int liveset_dedupe(struct rt_liveset *ls)
 		uint32_t hi = (uint32_t)(hash >> 32);
 		size_t h = (size_t)hash & (size - 1);
 
-		while (set[h].idx != 0 &&
-		       (set[h].hash != hi ||
-			rt_addr_cmp(&ls->v[set[h].idx - 1].ip, &e->ip) != 0))
-			h = (h + 1) & (size - 1);
-		if (set[h].idx != 0) {
-			struct rt_live_entry *k = &ls->v[set[h].idx - 1];
+		if (BIT_TEST(twice, (size_t)hash & (nbits - 1))) {
+			while (set[h].idx != 0 &&
+			       (set[h].hash != hi ||
+				rt_addr_cmp(&ls->v[set[h].idx - 1].ip, &e->ip) != 0))
+				h = (h + 1) & (size - 1);
+			if (set[h].idx != 0) {
+				struct rt_live_entry *k = &ls->v[set[h].idx - 1];
 
-			if (e->last_seen > k->last_seen)
-				k->last_seen = e->last_seen;
-			continue;
+				if (e->last_seen > k->last_seen)
+					k->last_seen = e->last_seen;
+				continue;
+			}
+			set[h].idx = (uint32_t)out + 1;
+			set[h].hash = hi;
 		}
-		ls->v[out] = *e;
-		set[h].idx = (uint32_t)++out;
-		set[h].hash = hi;
+		ls->v[out++] = *e;
 	}
 	ls->n = out;
 	free(set);
@@ -101,7 +146,8 @@ int rt_liveset_build(struct rt_table *t, uint32_t now, uint32_t grace,
 	struct liveset_ctx ctx = { ls, now >= grace ? now - grace + 1 : 0, exclude };
 	int r;
 
-	memset(ls, 0, sizeof(*ls));
+	ls->n = 0;
+	memset(&ls->scan, 0, sizeof(ls->scan));
 	r = rt_table_scan(t, now, ctx.cutoff, liveset_add, &ctx, &ls->scan);
 	if (r != 0) {
 		int e = r > 0 ? r : errno;
@@ -136,5 +182,6 @@ size_t rt_liveset_expire(struct rt_liveset *ls, uint32_t now, uint32_t grace,
 void rt_liveset_free(struct rt_liveset *ls)
 {
 	free(ls->v);
+	free(ls->dedupe);
 	memset(ls, 0, sizeof(*ls));
 }

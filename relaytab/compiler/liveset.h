@@ -22,13 +22,16 @@ struct rt_liveset {
 	uint32_t next_expiry;	/* unix second at which the first entry
 				   expires (0: no entry) */
 	struct rt_scan_stats scan;
+	void *dedupe;		/* the merge's hash set, kept for reuse */
+	size_t dedupe_size;
 };
 
 /* Scan the table at time now: delete the records last seen more than grace
  * seconds ago (the table must be opened RT_OPEN_RDWR: EBADF otherwise),
  * drop excluded addresses, merge duplicates (not sorted: no output needs
- * an order but the text map, which sorts its keys).
- * Returns 0, or -1 with errno and err. */
+ * an order but the text map, which sorts its keys). ls is zeroed, or a
+ * liveset built before, whose buffers are reused (watch's passes then
+ * fault no new memory in). Returns 0, or -1 with errno and err (ls freed). */
 int rt_liveset_build(struct rt_table *t, uint32_t now, uint32_t grace,
 		     const struct rt_netlist *exclude, struct rt_liveset *ls,
 		     struct rt_err *err);

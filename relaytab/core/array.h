@@ -10,6 +10,11 @@
  * or NULL with errno ENOMEM and arr untouched. */
 void *rt_array_grow(void *arr, size_t *cap, size_t n, size_t elem_size);
 
+/* Ask for transparent huge pages over the 2 MiB pages inside [p, p + len)
+ * of a big heap buffer not yet written (a few faults instead of one per 4
+ * KiB: the compiler's buffers at a million entries). Advice only. */
+void rt_advise_huge(void *p, size_t len);
+
 /* Append to arr (a typed pointer lvalue) of n used and cap slots (size_t
  * lvalues): evaluates to a pointer to the new, uninitialised last element
  * (n is incremented), or NULL (ENOMEM; nothing changed). */

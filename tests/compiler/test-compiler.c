@@ -1,0 +1,214 @@
+/* test-compiler.c - the parts of a compiler pass: a liveset holds each live
+ * address once (duplicates a forger or a race left in the table merged,
+ * keeping the later time), whether the merge's exact pass is reached or
+ * not; building again into the buffers of an earlier build (what watch does
+ * every pass) gives the same set; a keyset's keys, lengths and digest are
+ * the same built fresh or into reused buffers; and a map read back gives
+ * the digest and (a cdb) the key count of the keyset it was written from. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "emit.h"
+#include "keyset.h"
+#include "liveset.h"
+#include "table-priv.h"
+#include "core/table-test.h"
+#include "tap.h"
+
+static char path[256];
+
+/* Publish a record of ip seen at when into slot i, which must be free: a
+ * second record of an address the table already holds, as a writer of the
+ * file can leave one. */
+static void forge(struct rt_table *t, uint64_t i, const struct rt_addr *ip,
+		  uint32_t when)
+{
+	struct rt_slot *s = &t->slots[i];
+	struct rt_copy *c = &s->copy[(s->ver + 1) & 1];
+
+	memset(c, 0, sizeof(*c));
+	memcpy(c->ip, ip->b, 16);
+	c->state = RT_STATE_LIVE;
+	c->first_seen = c->last_seen = when;
+	s->ver++;
+	t->tags[i] = rt_fingerprint(t, ip->b);
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return rt_addr_cmp(&((const struct rt_live_entry *)a)->ip,
+			   &((const struct rt_live_entry *)b)->ip);
+}
+
+/* ls's entries in address order (the caller frees them); fails the test if
+ * an address is there twice. */
+static struct rt_live_entry *sorted_unique(const struct rt_liveset *ls)
+{
+	struct rt_live_entry *v = malloc((ls->n + 1) * sizeof(*v));
+	size_t twice = 0;
+
+	if (v == NULL)
+		tap_bail("out of memory");
+	memcpy(v, ls->v, ls->n * sizeof(*v));
+	qsort(v, ls->n, sizeof(*v), entry_cmp);
+	for (size_t i = 1; i < ls->n; i++)
+		twice += entry_cmp(&v[i - 1], &v[i]) == 0;
+	tap_is_int((long long)twice, 0, "no address is in the liveset twice");
+	return v;
+}
+
+/* n addresses recorded at now - 100; every dup_every-th (0: none) also
+ * forged at a time that alternates between later and earlier than that. */
+static void merge_case(unsigned cap_log2, unsigned n, unsigned dup_every)
+{
+	struct rt_table *t = tt_fresh(path, cap_log2, 1800);
+	uint32_t now = rt_time_now();
+	struct rt_liveset ls;
+	struct rt_err err;
+	uint64_t free_slot = 0;
+	unsigned forged = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct rt_addr a = tt_ip4(10, (uint8_t)(i >> 16), i & 0xffff);
+
+		if (rt_table_upsert(t, &a, "u", RT_SVC_IMAP, now - 100, RT_UPSERT_LOGIN) != RT_STORED)
+			tap_bail("cannot record address %u", i);
+	}
+	for (unsigned i = 0; dup_every != 0 && i < n; i += dup_every) {
+		struct rt_addr a = tt_ip4(10, (uint8_t)(i >> 16), i & 0xffff);
+
+		while (free_slot < t->capacity && t->tags[free_slot] != 0)
+			free_slot++;
+		if (free_slot == t->capacity)
+			tap_bail("no free slot for a duplicate");
+		forge(t, free_slot, &a, (i / dup_every) % 2 ? now - 10 : now - 500);
+		forged++;
+	}
+	memset(&ls, 0, sizeof(ls));
+	for (int round = 0; round < 2; round++) {
+		struct rt_live_entry *v;
+		unsigned right_time = 0;
+
+		if (rt_liveset_build(t, now, 1800, NULL, &ls, &err) != 0)
+			tap_bail("liveset: %s", err.msg);
+		tap_is_int((long long)ls.n, n,
+			   "%u addresses and %u duplicates: %u entries (%s)",
+			   n, forged, n, round ? "second build, into the first one's buffers" : "first build");
+		v = sorted_unique(&ls);
+		for (unsigned i = 0; i < n; i++) {
+			struct rt_live_entry key = { .ip = tt_ip4(10, (uint8_t)(i >> 16), i & 0xffff) };
+			const struct rt_live_entry *e = bsearch(&key, v, ls.n, sizeof(*v), entry_cmp);
+			bool dup = dup_every != 0 && i % dup_every == 0;
+			uint32_t want = dup && (i / dup_every) % 2 ? now - 10 : now - 100;
+
+			right_time += e != NULL && e->last_seen == want;
+		}
+		tap_is_int(right_time, n, "every address is there, a duplicated one "
+			   "with the later of its two times");
+		free(v);
+	}
+	rt_liveset_free(&ls);
+	rt_table_close(&t);
+	unlink(path);
+}
+
+/* ks written as every kind of map, then read back. */
+static void maps_read_back(const struct rt_keyset *ks)
+{
+	static const struct { enum rt_map_format fmt; const char *ext; } maps[] = {
+		{ RT_MAP_CDB, "cdb" }, { RT_MAP_DB_POSTFIX, "db" },
+		{ RT_MAP_DB_SENDMAIL, "sdb" }, { RT_MAP_TEXT, "txt" },
+	};
+	char map[300];
+	struct rt_err err;
+	uint64_t digest;
+	size_t count;
+
+	for (size_t m = 0; m < sizeof(maps) / sizeof(maps[0]); m++) {
+		snprintf(map, sizeof(map), "%s.%s", path, maps[m].ext);
+		if (rt_emit(maps[m].fmt, map, 0600, ks, &err) != 0)
+			tap_bail("emit: %s", err.msg);
+		tap_ok(rt_emit_digest(maps[m].fmt, map, &digest, &err) == 0 &&
+		       digest == rt_keyset_digest(ks),
+		       "the %s map read back has the keyset's digest", maps[m].ext);
+		if (maps[m].fmt == RT_MAP_CDB)
+			tap_ok(rt_emit_count(maps[m].fmt, map, &count) == 0 &&
+			       count == ks->n, "its header tells its %zu keys", ks->n);
+		else
+			tap_ok(rt_emit_count(maps[m].fmt, map, &count) != 0,
+			       "the %s map's count is not known without reading it",
+			       maps[m].ext);
+		unlink(map);
+	}
+	snprintf(map, sizeof(map), "%s.none", path);
+	tap_ok(rt_emit_count(RT_MAP_CDB, map, &count) != 0 &&
+	       rt_emit_digest(RT_MAP_CDB, map, &digest, &err) != 0,
+	       "no map: neither count nor digest");
+}
+
+static void keyset_reuse(void)
+{
+	struct rt_liveset ls;
+	struct rt_keyset fresh, reused;
+	struct rt_keyset_opts o = { .form = RT_KEYS_POSTFIX, .ipv6_prefix = 0 };
+	struct rt_err err;
+	size_t bad_len = 0, differ = 0;
+	uint64_t digest;
+
+	memset(&ls, 0, sizeof(ls));
+	ls.n = ls.cap = 3000;
+	if ((ls.v = calloc(ls.n, sizeof(*ls.v))) == NULL)
+		tap_bail("out of memory");
+	for (size_t i = 0; i < ls.n; i++) {
+		if (i % 3 == 0) {
+			uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [14] = (uint8_t)(i >> 8),
+					   [15] = (uint8_t)i };
+
+			memcpy(ls.v[i].ip.b, v6, 16);
+		} else {
+			ls.v[i].ip = tt_ip4(192, 0, (unsigned)i);
+		}
+	}
+	memset(&fresh, 0, sizeof(fresh));
+	memset(&reused, 0, sizeof(reused));
+	/* a bigger set first, so the second build reuses bigger buffers */
+	o.ipv6_prefix = 64;
+	if (rt_keyset_build(&ls, &o, &reused, &err) != 0)
+		tap_bail("keyset: %s", err.msg);
+	o.ipv6_prefix = 0;
+	if (rt_keyset_build(&ls, &o, &fresh, &err) != 0 ||
+	    rt_keyset_build(&ls, &o, &reused, &err) != 0)
+		tap_bail("keyset: %s", err.msg);
+	digest = rt_keyset_digest(&fresh);
+	tap_is_int((long long)reused.n, (long long)fresh.n,
+		   "a keyset built into reused buffers has as many keys (%zu)", fresh.n);
+	for (size_t i = 0; i < fresh.n; i++) {
+		bad_len += rt_keyset_keylen(&fresh, i) != strlen(rt_keyset_key(&fresh, i));
+		differ += i >= reused.n ||
+			strcmp(rt_keyset_key(&fresh, i), rt_keyset_key(&reused, i)) != 0;
+	}
+	tap_is_int((long long)differ, 0, "the same keys in the same order");
+	tap_is_int((long long)bad_len, 0, "every key's length is its string's");
+	tap_ok(rt_keyset_digest(&reused) == digest, "and the same digest");
+	maps_read_back(&fresh);
+	rt_keyset_free(&fresh);
+	rt_keyset_free(&reused);
+	rt_liveset_free(&ls);
+}
+
+int main(void)
+{
+	snprintf(path, sizeof(path), "/tmp/rt-liveset-%d.table", (int)getpid());
+	/* no duplicates, few addresses (the exact pass has little or nothing
+	   to see) and many (addresses share bits of the first pass) */
+	merge_case(10, 40, 0);
+	merge_case(17, 60000, 0);
+	/* duplicates: a few, and one in 16 of many */
+	merge_case(10, 40, 7);
+	merge_case(17, 60000, 16);
+	keyset_reuse();
+	return tap_done();
+}
