@@ -1,9 +1,9 @@
 /* cmd-create.c - "relaytab create": build a new table file. */
 #include "cli.h"
+#include "group.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +20,6 @@ int cmd_create(const struct cli_global *g, int argc, char **argv)
 	struct rt_create_opts co = { 0, 0660, (gid_t)-1, 0, false };
 	unsigned long long slots = 1ULL << RT_CAP_LOG2_DEFAULT;
 	struct rt_err err;
-	struct group *gr;
 	char *end;
 	int c;
 
@@ -35,15 +34,8 @@ int cmd_create(const struct cli_global *g, int argc, char **argv)
 						 1ULL << RT_CAP_LOG2_MAX);
 			break;
 		case 'g':
-			if ((gr = getgrnam(optarg)) != NULL) {
-				co.gid = gr->gr_gid;
-			} else {
-				unsigned long id = strtoul(optarg, &end, 10);
-
-				if (*end != '\0' || optarg[0] == '\0')
-					return cli_usage(self, "no such group \"%s\"", optarg);
-				co.gid = (gid_t)id;
-			}
+			if (rt_group_parse(optarg, &co.gid) != 0)
+				return cli_usage(self, "no such group \"%s\"", optarg);
 			break;
 		case 'm':
 			co.mode = (mode_t)strtoul(optarg, &end, 8);

@@ -7,7 +7,8 @@
 RELAYTAB_LIB_SOURCES = relaytab/core/err.c relaytab/core/err.h \
 	relaytab/core/publish.c relaytab/core/publish.h \
 	relaytab/core/conf-file.c relaytab/core/conf-file.h \
-	relaytab/core/array.c relaytab/core/array.h
+	relaytab/core/array.c relaytab/core/array.h \
+	relaytab/core/group.c relaytab/core/group.h
 RELAYTAB_COMPILER_SOURCES =
 noinst_LTLIBRARIES += librelaytab-core.la librelaytab.la
 check_LTLIBRARIES += librelaytab-san.la

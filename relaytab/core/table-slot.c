@@ -225,13 +225,20 @@ uint32_t rt_table_grace(struct rt_table *t)
 	return v == (uint32_t)-1 ? 0 : v;
 }
 
+/* A statement in newer liburcu, so not an expression for RT_GUARDED. */
+static int rt_store_grace(struct rt_table *t, uint32_t grace)
+{
+	uatomic_set(&t->hdr->grace, grace);
+	return 0;
+}
+
 int rt_table_set_grace(struct rt_table *t, uint32_t grace)
 {
 	if (!t->writable) {
 		errno = EBADF;
 		return -1;
 	}
-	return RT_GUARDED(t, int, (uatomic_set(&t->hdr->grace, grace), 0));
+	return RT_GUARDED(t, int, rt_store_grace(t, grace));
 }
 
 _Static_assert(RT_CNT_COUNT <= RT_NSTAT, "every counter has its header word");

@@ -9,7 +9,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -24,6 +23,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "group.h"
 #include "lookup.h"
 #include "netstring.h"
 #include "socketmap.h"
@@ -129,14 +129,14 @@ static int serve_unix(struct serve *s)
 		goto fail;
 	}
 	if (s->conf->socket_group != NULL && *s->conf->socket_group != '\0') {
-		struct group *gr = getgrnam(s->conf->socket_group);
+		gid_t gid;
 
-		if (gr == NULL) {
+		if (rt_group_parse(s->conf->socket_group, &gid) != 0) {
 			fprintf(stderr, "relaytab: error: unknown group \"%s\"\n",
 				s->conf->socket_group);
 			goto fail;
 		}
-		if (chown(tmp, (uid_t)-1, gr->gr_gid) != 0) {
+		if (chown(tmp, (uid_t)-1, gid) != 0) {
 			serve_fail("cannot chown", tmp);
 			goto fail;
 		}

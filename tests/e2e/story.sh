@@ -25,7 +25,7 @@ postfix_start
 "$RELAYTAB" --table "$DC_TABLE" watch --config "$T/relaytab.conf" 2>"$T/watch.log" &
 WATCH=$!
 tap_track_pid $WATCH
-say "Dovecot (IMAP :$DC_IMAP, POP3 :$DC_POP3, LMTP :$DC_LMTP), Postfix (SMTP :$PF_PORT), relaytab watch (grace 30m) are running on 127.0.0.1"
+say "Dovecot $($DC_RUN dovecot --version | cut -d" " -f1) (IMAP :$DC_IMAP, POP3 :$DC_POP3, LMTP :$DC_LMTP), Postfix $($PF_RUN postconf -h mail_version) (SMTP :$PF_PORT), relaytab watch (grace 30m) are running on 127.0.0.1"
 say "the plugin has $(grep -o 'relaytab_allow_loopback = .*' "$DC/dovecot.conf"): every client here is on 127.0.0.x, and by default (no) loopback logins are not recorded"
 
 say "step 1: 127.0.0.2 has not logged in and tries to relay"

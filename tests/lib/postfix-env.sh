@@ -8,16 +8,34 @@
 #   rcpt SRC [RCPT]         prints the RCPT reply code (250, 554, 451...)
 #   poll_rcpt SRC CODE      polls rcpt until it answers CODE (at most 10 s)
 #   now_ms                  the wall clock in milliseconds
-#   Variables: PF (config dir), PF_PORT, PF_MASTER (pid). Optional:
+#   Variables: PF (config dir), PF_PORT, PF_MASTER (pid), PF_GID (the
+#   postfix group's gid, as that Postfix knows it). Optional:
 #   PF_LISTEN/PF_LISTEN_MASTER/PF_CONNECT (addresses), PF_PROTOCOLS,
 #   NETNS_EXEC (run inside a network namespace).
+#   With POSTFIX_ROOT set, the Postfix of that Debian root (3.10 in Debian
+#   13: tools/check-dovecot24) runs chrooted there, with $T bind-mounted at
+#   the same path inside.
 
 postfix_setup() {
-	command -v postfix >/dev/null || skip_all "postfix is not installed"
+	if [ -n "${POSTFIX_ROOT:-}" ]; then
+		[ -x "$POSTFIX_ROOT/usr/sbin/postfix" ] || bail "POSTFIX_ROOT=$POSTFIX_ROOT has no Postfix"
+		PF_RUN="chroot $POSTFIX_ROOT"
+	else
+		command -v postfix >/dev/null || skip_all "postfix is not installed"
+		PF_RUN=
+	fi
 	[ "$(id -u)" -eq 0 ] || skip_all "a private Postfix needs root"
+	if [ -n "${POSTFIX_ROOT:-}" ] && ! mountpoint -q "$POSTFIX_ROOT$T"; then
+		mkdir -p "$POSTFIX_ROOT$T"
+		mount --bind "$T" "$POSTFIX_ROOT$T" || bail "cannot bind $T into $POSTFIX_ROOT"
+		tap_on_exit "umount -l '$POSTFIX_ROOT$T'; rmdir '$POSTFIX_ROOT$T'"
+	fi
 	PF=$T/postfix
 	mkdir -p "$PF/spool" "$PF/data"
-	chown postfix "$PF/data"
+	# the user as the root's Postfix knows it (its uid may differ);
+	# PF_GID is its postfix group's number
+	$PF_RUN chown postfix "$PF/data"
+	PF_GID=$($PF_RUN getent group postfix | cut -d: -f3)
 	PF_PORT=$(python3 "$top_srcdir/tests/lib/mailclient.py" free-port)
 	cat > "$PF/main.cf" <<CF
 compatibility_level = 3.6
@@ -77,7 +95,7 @@ CF
 }
 
 postfix_start() {
-	${NETNS_EXEC:-} script -qc "postfix -c '$PF' start" /dev/null > "$PF/start.out" 2>&1
+	${NETNS_EXEC:-} script -qc "$PF_RUN postfix -c '$PF' start" /dev/null > "$PF/start.out" 2>&1
 	_i=0
 	while [ ! -s "$PF/spool/pid/master.pid" ] && [ $_i -lt 100 ]; do
 		sleep 0.1; _i=$((_i + 1))
@@ -85,7 +103,7 @@ postfix_start() {
 	PF_MASTER=$(tr -d ' ' < "$PF/spool/pid/master.pid" 2>/dev/null)
 	[ -n "$PF_MASTER" ] || bail "postfix did not start: $(cat "$PF/start.out")"
 	tap_track_pid "$PF_MASTER"
-	tap_on_exit "script -qc \"postfix -c '$PF' stop\" /dev/null >/dev/null 2>&1"
+	tap_on_exit "script -qc \"$PF_RUN postfix -c '$PF' stop\" /dev/null >/dev/null 2>&1"
 	_i=0
 	while ! ${NETNS_EXEC:-} python3 -c "import socket; socket.create_connection(('${PF_CONNECT:-127.0.0.1}', $PF_PORT), 1)" 2>/dev/null &&
 		[ $_i -lt 100 ]; do
@@ -95,7 +113,7 @@ postfix_start() {
 
 postfix_stop() {
 	[ -n "${PF_MASTER:-}" ] || return 0
-	script -qc "postfix -c '$PF' stop" /dev/null >/dev/null 2>&1
+	script -qc "$PF_RUN postfix -c '$PF' stop" /dev/null >/dev/null 2>&1
 	_i=0
 	while kill -0 "$PF_MASTER" 2>/dev/null && [ $_i -lt 100 ]; do
 		sleep 0.1; _i=$((_i + 1))

@@ -5,7 +5,11 @@
 # networks, anonymous logins, unspecified and link-local addresses are not,
 # nor loopback unless relaytab_allow_loopback = yes; trusted proxies'
 # forwarded addresses are; sessions are refreshed; a broken table or a bad
-# setting never breaks a login.
+# setting never breaks a login. Runs against this machine's Dovecot 2.3, or
+# the Dovecot 2.4 of a Debian 13 root (DOVECOT_ROOT: tools/check-dovecot24),
+# with the same checks; only the config syntax differs, and a bad setting
+# value, which 2.4 refuses as a configuration error where 2.3 logs it at
+# login.
 . "$top_srcdir/tests/tap.sh"
 . "$top_srcdir/tests/lib/dovecot-env.sh"
 
@@ -29,7 +33,8 @@ ip -6 addr show dev lo 2>/dev/null | grep -q '::1' && has_v6=1
 # sections 1-9 log in from 127.0.0.x: loopback is allowed explicitly
 DC_ALLOW_LOOPBACK=yes
 dovecot_setup
-sed -i 's|^  relaytab_table = .*|&\n  relaytab_refresh_interval = 1s|' "$DC/dovecot.conf"
+dovecot_conf_set relaytab_refresh_interval 1s
+diag "Dovecot $($DC_RUN dovecot --version)"
 RT create --group mail --mode 0660 || bail "relaytab create failed"
 dovecot_start
 
@@ -50,7 +55,7 @@ pop3_login 127.0.0.4 bob wrong >/dev/null
 is "$(entry 127.0.0.4 ip)" - "failed logins record nothing"
 like "$(python3 "$MAILCLIENT" lmtp 127.0.0.1 "$DC_LMTP" 127.0.0.6 alice)" '^250' "LMTP delivery from 127.0.0.6 accepted"
 is "$(entry 127.0.0.6 ip)" - "LMTP delivery records nothing"
-doveadm -c "$DC/dovecot.conf" mailbox list -u alice >/dev/null 2>&1
+$DC_RUN doveadm -c "$DC/dovecot.conf" mailbox list -u alice >/dev/null 2>&1
 ok "doveadm works" [ $? -eq 0 ]
 like "$(imap_login 127.0.0.7 'alice*admin' adminpw)" '^a1 OK' "master-user login succeeds"
 is "$(entry 127.0.0.7 ip)" - "master-user login not recorded by default"
@@ -101,12 +106,8 @@ wait
 is "$(entry 127.0.0.10 count)" 200 "4 x 50 concurrent logins: every login counted"
 
 # 7. master users and excluded networks, after a reload
-cat >> "$DC/dovecot.conf" <<CONF
-plugin {
-  relaytab_master_users = yes
-  relaytab_exclude = 127.0.0.11/32, [2001:db8::]/32
-}
-CONF
+dovecot_conf_set relaytab_master_users yes
+dovecot_conf_set relaytab_exclude "127.0.0.11/32, [2001:db8::]/32"
 kill -HUP "$DC_MASTER"
 sleep 1
 imap_login 127.0.0.12 'alice*admin' adminpw >/dev/null
@@ -153,16 +154,8 @@ dovecot_log | grep -qE 'Fatal|Panic'
 ok "no fatal error or panic in the Dovecot log" [ $? -ne 0 ]
 
 # 9. lmtp is never recorded, even if listed and the plugin is loaded there
-cat >> "$DC/dovecot.conf" <<CONF
-protocol lmtp {
-  mail_plugins = \$mail_plugins relaytab
-  mail_access_groups = mail
-  mail_debug = yes
-}
-plugin {
-  relaytab_services = imap pop3 lmtp lda doveadm indexer indexer-worker
-}
-CONF
+dovecot_conf_plugin_in lmtp "mail_access_groups = mail" "mail_debug = yes"
+dovecot_conf_set relaytab_services "imap pop3 lmtp lda doveadm indexer indexer-worker"
 kill -HUP "$DC_MASTER"
 sleep 1
 like "$(python3 "$MAILCLIENT" lmtp 127.0.0.1 "$DC_LMTP" 127.0.0.16 alice)" '^250' \
@@ -198,11 +191,7 @@ is "$(entry 192.0.2.81 user)" alice "a webmail on loopback that forwards its cli
 is "$(entries)" 1 "... and nothing else is"
 
 # 11. relaytab_allow_loopback = yes; unspecified and link-local never
-cat >> "$DC/dovecot.conf" <<CONF
-plugin {
-  relaytab_allow_loopback = yes
-}
-CONF
+dovecot_conf_set relaytab_allow_loopback yes
 kill -HUP "$DC_MASTER"
 sleep 1
 imap_login 127.0.0.1 alice alicepw >/dev/null
@@ -220,18 +209,52 @@ for ip in 0.0.0.0 :: fe80::1 169.254.1.1; do
 	is "$(entry $ip ip)" - "... but $ip is never recorded"
 done
 
-# 12. a bad value is logged, records nothing and breaks no login
-cat >> "$DC/dovecot.conf" <<CONF
-plugin {
-  relaytab_allow_loopback = maybe
-}
-CONF
-kill -HUP "$DC_MASTER"
-sleep 1
-like "$(imap_login 127.0.0.20 alice alicepw)" '^a1 OK' "login succeeds with relaytab_allow_loopback = maybe"
-like "$(dovecot_log | grep 'relaytab:' | tail -1)" 'invalid relaytab_allow_loopback "maybe".*recording is disabled' \
-	"... and the log names the bad setting"
-is "$(entry 127.0.0.20 ip)" - "... and nothing is recorded"
+# 12. a bad value: 2.3 can only see it at login, where it is logged,
+# records nothing and breaks no login; 2.4 refuses it as a configuration
+# error naming the setting, and a reload keeps the running configuration
+cp "$DC/dovecot.conf" "$DC/dovecot.conf.good"
+dovecot_conf_set relaytab_allow_loopback maybe
+if [ "$DC_VERSION" = 2.3 ]; then
+	kill -HUP "$DC_MASTER"
+	sleep 1
+	like "$(imap_login 127.0.0.20 alice alicepw)" '^a1 OK' "login succeeds with relaytab_allow_loopback = maybe"
+	like "$(dovecot_log | grep 'relaytab:' | tail -1)" 'invalid relaytab_allow_loopback "maybe".*recording is disabled' \
+		"... and the log names the bad setting"
+	is "$(entry 127.0.0.20 ip)" - "... and nothing is recorded"
+else
+	# doveconf_errors: doveconf's exit status and its error lines
+	doveconf_errors() {
+		_e=$($DC_RUN doveconf -c "$DC/dovecot.conf" -n 2>&1 >/dev/null)
+		echo "$? $(echo "$_e" | tr '\n' ' ')"
+	}
+	like "$(doveconf_errors)" '^89 .*invalid relaytab_allow_loopback "maybe"' \
+		"doveconf refuses relaytab_allow_loopback = maybe, naming the setting and its value"
+	mark=$(dovecot_log | wc -l)
+	kill -HUP "$DC_MASTER"
+	sleep 1
+	like "$(dovecot_log | tail -n +$((mark + 1)) | grep 'Failed to read configuration')" \
+		'invalid relaytab_allow_loopback "maybe"' "a reload with it fails, naming the setting"
+	like "$(imap_login 127.0.0.20 alice alicepw)" '^a1 OK' "... and the running configuration keeps serving logins"
+	is "$(entry 127.0.0.20 user)" alice "... with the last good settings (loopback allowed): recorded"
+	for bad in "relaytab_refresh_interval 60x" "relaytab_exclude 10.0.0.0/33" \
+		   "relaytab_master_users perhaps"; do
+		cp "$DC/dovecot.conf.good" "$DC/dovecot.conf"
+		dovecot_conf_set $bad
+		like "$(doveconf_errors)" "^89 .*invalid ${bad%% *}" "doveconf refuses ${bad%% *} = ${bad#* }"
+	done
+	cp "$DC/dovecot.conf.good" "$DC/dovecot.conf"
+	dovecot_conf_set relaytab_tabel /tmp/x
+	like "$(doveconf_errors)" '^89 .*Unknown setting: relaytab_tabel' "a misspelled setting is a configuration error"
+	cp "$DC/dovecot.conf.good" "$DC/dovecot.conf"
+	dovecot_conf_set relaytab_refresh_interval "1 m"
+	like "$(doveconf_errors)" '^89 .*invalid relaytab_refresh_interval "1 m"' \
+		"values are those of 2.3, not Dovecot's own time syntax (\"1 m\" refused)"
+	cp "$DC/dovecot.conf.good" "$DC/dovecot.conf"
+	dovecot_conf_set relaytab_refresh_interval 60
+	dovecot_conf_set relaytab_master_users true
+	is "$(doveconf_errors | tr -d " ")" 0 "... and a bare 60 and true are accepted, as on 2.3"
+fi
+cp "$DC/dovecot.conf.good" "$DC/dovecot.conf"
 dovecot_log | grep -qE 'Fatal|Panic'
 ok "no fatal error or panic in the Dovecot log" [ $? -ne 0 ]
 dovecot_stop
@@ -239,16 +262,11 @@ dovecot_stop
 # 13. anonymous logins (a variant with the ANONYMOUS mechanism enabled)
 DC_ALLOW_LOOPBACK=yes
 dovecot_setup "auth_mechanisms = plain login anonymous" "auth_anonymous_username = anonymous"
-cat >> "$DC/dovecot.conf" <<CONF
-userdb {
-  driver = static
-  args = uid=65534 gid=65534 home=$DC/mail/%u
-}
-CONF
+dovecot_conf_userdb_static
 dovecot_start
 like "$(imap_login 127.0.0.21 trace@example.org - --anonymous)" '^a1 OK' "AUTHENTICATE ANONYMOUS from 127.0.0.21 succeeds"
-like "$(dovecot_log | grep 'imap-login: Info: Login:' | tail -1)" 'user=<anonymous>, method=ANONYMOUS, rip=127\.0\.0\.21' \
-	"... as Dovecot's anonymous user"
+like "$(dovecot_log | grep -E 'imap-login: Info: (Login|Logged in):' | tail -1)" 'user=<anonymous>, method=ANONYMOUS, rip=127\.0\.0\.21' \
+	"... as Dovecot's anonymous user (2.3 logs \"Login:\", 2.4 \"Logged in:\")"
 is "$(entry 127.0.0.21 ip)" - "... and is not recorded"
 like "$(imap_login 127.0.0.22 alice alicepw)" '^a1 OK' "a password login on the same server"
 is "$(entry 127.0.0.22 user)" alice "... is recorded"
@@ -279,6 +297,58 @@ dovecot_log | tail -n +$((mark + 1)) | grep 'relaytab:' | grep -qi 'cannot'
 ok "no relaytab error in the Dovecot log" [ $? -ne 0 ]
 dovecot_log | tail -n +$((mark + 1)) | grep -qE 'Fatal|Panic|Out of memory'
 ok "no fatal error, panic or out of memory in the Dovecot log" [ $? -ne 0 ]
+dovecot_stop
+
+# 15. the conf.d snippet shipped for this version, as an administrator
+# installs it: the test config's own plugin lines replaced by it, each
+# commented setting switched on at its shown value, the table and access
+# group the test's own (the system has no "relaytab" group)
+DC_ALLOW_LOOPBACK=
+dovecot_setup
+snippet=$top_srcdir/dovecot-conf/$DC_VERSION/95-relaytab.conf
+python3 - "$DC/dovecot.conf" <<'PY'
+import re, sys
+p = sys.argv[1]
+conf = open(p).read()
+conf = re.sub(r'protocol (imap|pop3) \{.*?\n\}\n', '', conf, flags=re.S)
+conf = re.sub(r'(?m)^plugin \{\n  relaytab_table = .*\n\}\n|^relaytab_table = .*\n', '', conf)
+open(p, 'w').write(conf)
+PY
+grep -Eq 'relaytab_|mail_plugins.*relaytab|relaytab = yes' "$DC/dovecot.conf"
+ok "the test config alone loads no plugin and sets no relaytab setting" [ $? -ne 0 ]
+sed -e 's/^\( *\)#\(relaytab_[a-z_]* = \)/\1\2/' \
+    -e "s|^\( *\)relaytab_table = .*|\1relaytab_table = $DC_TABLE|" \
+    -e 's/relaytab_exclude = .*/relaytab_exclude = 10.0.0.0\/8, [2001:db8::]\/32/' \
+    -e 's/relaytab_allow_loopback = no/relaytab_allow_loopback = yes/' \
+    -e 's/mail_access_groups = relaytab/mail_access_groups = mail/' \
+    "$snippet" > "$DC/95-relaytab.conf"
+echo "!include $DC/95-relaytab.conf" >> "$DC/dovecot.conf"
+is "$(grep -c '^ *relaytab_[a-z_]* = ' "$DC/95-relaytab.conf")" 6 \
+	"the $DC_VERSION snippet shows all six settings, each switched on here"
+RT create --group mail --mode 0660 --force || bail "relaytab create --force failed"
+dovecot_start
+like "$(imap_login 127.0.0.26 alice alicepw)" '^a1 OK' "with the $DC_VERSION snippet, IMAP login from 127.0.0.26 succeeds"
+is "$(entry 127.0.0.26 user)" alice "... and is recorded"
+like "$(pop3_login 127.0.0.27 bob bobpw)" '^\+OK' "POP3 login from 127.0.0.27 succeeds"
+is "$(entry 127.0.0.27 user)/$(entry 127.0.0.27 service)" bob/pop3 "... and is recorded"
+like "$(python3 "$MAILCLIENT" lmtp 127.0.0.1 "$DC_LMTP" 127.0.0.28 alice)" '^250' "LMTP delivery from 127.0.0.28"
+is "$(entry 127.0.0.28 ip)" - "... is not recorded (the snippet loads the plugin for imap and pop3 only)"
+other=2.4
+[ "$DC_VERSION" = 2.4 ] && other=2.3
+cp "$DC/dovecot.conf" "$DC/dovecot.conf.good"
+sed 's|^!include .*|!include '"$top_srcdir/dovecot-conf/$other/95-relaytab.conf"'|' \
+	"$DC/dovecot.conf.good" > "$DC/dovecot.conf"
+$DC_RUN doveconf -c "$DC/dovecot.conf" -n >/dev/null 2>&1
+rc=$?
+if [ "$DC_VERSION" = 2.3 ]; then
+	# 2.3 takes 2.4's "mail_plugins {" for an unknown section
+	ok "Dovecot $DC_VERSION's doveconf refuses the $other snippet (rc $rc)" [ "$rc" -ne 0 ]
+else
+	ok "Dovecot $DC_VERSION's doveconf refuses the $other snippet (plugin {}; rc $rc)" [ "$rc" -ne 0 ]
+fi
+cp "$DC/dovecot.conf.good" "$DC/dovecot.conf"
+dovecot_log | grep -qE 'Fatal|Panic'
+ok "no fatal error or panic in the Dovecot log" [ $? -ne 0 ]
 dovecot_stop
 rm -f "$DC_TABLE"
 tap_done
