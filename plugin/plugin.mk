@@ -18,7 +18,9 @@ plugin_lib95_relaytab_plugin_la_LIBADD = librelaytab-core.la
 if DOVECOT_24
 plugin_lib95_relaytab_plugin_la_SOURCES += plugin/relaytab-settings-24.c \
 	plugin/relaytab-settings-24.h plugin/relaytab-settings-info-24.c
-settingsdir = $(moduledir)/settings
+# always Dovecot's own: its config process loads settings modules from its
+# compiled-in MODULEDIR/settings only, whatever --with-moduledir says
+settingsdir = $(dovecot_moduledir)/settings
 settings_LTLIBRARIES = plugin/librelaytab_settings.la
 plugin_librelaytab_settings_la_SOURCES = plugin/relaytab-settings-module.c \
 	plugin/relaytab-settings-info-24.c plugin/relaytab-settings-24.h \
