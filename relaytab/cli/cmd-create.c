@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int cmd_create(const struct cli_global *g, int argc, char **argv)
 {
@@ -41,6 +42,9 @@ int cmd_create(const struct cli_global *g, int argc, char **argv)
 			co.mode = (mode_t)strtoul(optarg, &end, 8);
 			if (*end != '\0' || optarg[0] == '\0' || co.mode > 07777)
 				return cli_usage(self, "--mode must be octal, e.g. 0660");
+			if (co.mode & S_IWOTH)
+				return cli_usage(self, "--mode %s makes the table world-writable: any local user could grant relay (use a group, e.g. 0660)",
+						 optarg);
 			break;
 		case 'f':
 			co.force = true;

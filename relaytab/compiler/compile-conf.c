@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "conf-file.h"
 #include "duration.h"
@@ -104,6 +105,10 @@ int rt_compile_conf_set(struct rt_compile_conf *c, const char *key,
 
 		if (*end != '\0' || m > 0777)
 			return rt_err_fail(err, EINVAL, "invalid mode \"%s\" (octal, e.g. 0644)", value);
+		if (m & S_IWOTH)
+			return rt_err_fail(err, EINVAL,
+					   "mode %s makes the maps world-writable: any local user could grant relay (e.g. 0644)",
+					   value);
 		c->mode = (mode_t)m;
 		return 0;
 	}

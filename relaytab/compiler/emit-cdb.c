@@ -26,8 +26,13 @@ int rt_emit_cdb(const char *path, mode_t mode, const struct rt_keyset *ks,
 		goto fail;
 	for (size_t i = 0; i < ks->n; i++) {
 		if (cdb_make_add(&cm, rt_keyset_key(ks, i),
-				 (unsigned)rt_keyset_keylen(ks, i), "OK", 2) != 0)
+				 (unsigned)rt_keyset_keylen(ks, i), "OK", 2) != 0) {
+			saved = errno;
+			/* the only call that frees tinycdb's record lists */
+			(void)cdb_make_finish(&cm);
+			errno = saved;
 			goto fail;
+		}
 	}
 	if (cdb_make_finish(&cm) != 0)
 		goto fail;

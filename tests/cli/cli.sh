@@ -21,6 +21,16 @@ is "$(cat "$T/notatable")" precious "... and leaves it untouched"
 RT create --capacity 0 2>/dev/null; is $? 64 "bad --capacity: usage error"
 RT create --mode 9 2>/dev/null; is $? 64 "bad --mode: usage error"
 RT create --group no-such-group-here 2>/dev/null; is $? 64 "unknown --group: usage error"
+# issue 14: numbers out of a gid's range or negative were taken (as gid 1, or ignored)
+RT create --force --group 4294967297 2>"$T/err"; is $? 64 "--group 4294967297 (no such gid): usage error"
+like "$(cat "$T/err")" 'no such group "4294967297"' "... naming it"
+RT create --force --group -1 2>/dev/null; is $? 64 "--group -1: usage error"
+RT create --force --group 65534; is $? 0 "--group by number"
+is "$(stat -c %g "$TB")" 65534 "... sets that gid"
+# issue 14: a world-writable table lets every local user grant relay
+RT create --force --mode 0666 2>"$T/err"; is $? 64 "create --mode 0666 (world-writable): usage error"
+like "$(cat "$T/err")" 'world-writable' "... saying why"
+RT create --force --mode 0640 >/dev/null; is "$(stat -c %a "$TB")" 640 "the table before it is left as it was"
 RT create --capacity 2048 --force; is $? 0 "create --force replaces a valid table"
 is "$(stat -c %s "$TB")" $((4096 + 8192 + 2048 * 256)) "... with the new capacity"
 

@@ -33,6 +33,11 @@ ok "sendmail hash: tagged IPv4 key" grep -q '^ pop:192.0.2.1$' "$T/sm.dump"
 ok "sendmail hash: ipv6: uncompressed key" grep -q '^ pop:ipv6:2001:db8:1:2:0:0:0:5$' "$T/sm.dump"
 is "$(cat "$M/relay.txt")" "$(printf '192.0.2.1\tOK\n198.51.100.7\tOK\n2001:db8:1:2::5\tOK\n2001:db8::1:0:0:5\tOK')" "text map: sorted key<TAB>OK lines"
 is "$(stat -c %a "$M/relay.cdb")" 644 "maps are created mode 0644"
+# issue 14: a world-writable map lets every local user grant relay
+"$RELAYTAB" --table "$TB" compile --config /dev/null --mode 0666 --postfix-cdb "$M/ww" 2>"$T/err"
+is $? 64 "compile --mode 0666 (world-writable map): usage error"
+like "$(cat "$T/err")" 'world-writable' "... saying why"
+ok "... and writes no map" [ ! -e "$M/ww.cdb" ]
 
 # no-op compile: same inode, same mtime
 ino=$(stat -c %i "$M/relay.cdb"); mt=$(stat -c %Y.%y "$M/relay.cdb")
