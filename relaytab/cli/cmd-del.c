@@ -69,7 +69,7 @@ int cmd_del(const struct cli_global *g, int argc, char **argv)
 	free(ips);
 	if (status != 0)
 		return status;
-	if (g->verbose)
+	if (removed > 0 || g->verbose)
 		printf("removed %d entr%s\n", removed, removed == 1 ? "y" : "ies");
 	return removed > 0 ? 0 : CLI_NO;
 }

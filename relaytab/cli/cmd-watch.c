@@ -219,13 +219,19 @@ static void watch_fair(struct rt_table *t, uint32_t grace)
 static int watch_lock(const char *table_path)
 {
 	char path[4096];
+	struct stat st;
 	int fd;
 
 	snprintf(path, sizeof(path), "%s.watch.lock", table_path);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/* O_NONBLOCK: a FIFO planted at the path must not hang the start */
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
 	if (fd < 0)
 		return cli_fail(-EX_CANTCREAT, "cannot create lock file %s: %s",
 				path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return cli_fail(-EX_CANTCREAT, "lock file %s is not a regular file", path);
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		close(fd);
 		return cli_fail(-EX_TEMPFAIL,

@@ -208,7 +208,9 @@ int rt_table_open(const char *path, int flags, struct rt_table **table_r,
 
 	*table_r = NULL;
 	rt_guard_init();
-	fd = open(path, (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW);
+	/* O_NONBLOCK: a FIFO put at the path must not block the open (it is
+	   then refused as not a regular file); a regular file ignores it */
+	fd = open(path, (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
 		saved = errno;
 		if (saved == ELOOP)

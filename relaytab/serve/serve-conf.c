@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,9 +99,37 @@ int rt_serve_conf_set(void *conf, const char *key, const char *value,
 	return rt_compile_conf_set(&c->base, key, value, err);
 }
 
+int rt_serve_listen_addr(const char *spec, struct addrinfo **ai_r,
+			 struct rt_err *err)
+{
+	const char *colon = strrchr(spec, ':');
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE };
+	char host[128];
+	size_t hlen;
+	int r;
+
+	if (colon == NULL || colon == spec || colon[1] == '\0' ||
+	    (size_t)(colon - spec) >= sizeof(host))
+		return rt_err_fail(err, EINVAL, "invalid serve-listen \"%s\" (want HOST:PORT)", spec);
+	hlen = (size_t)(colon - spec);
+	if (spec[0] == '[' && hlen >= 2 && spec[hlen - 1] == ']') {
+		memcpy(host, spec + 1, hlen - 2);
+		host[hlen - 2] = '\0';
+	} else {
+		memcpy(host, spec, hlen);
+		host[hlen] = '\0';
+	}
+	if ((r = getaddrinfo(host, colon + 1, &hints, ai_r)) != 0)
+		return rt_err_fail(err, EINVAL, "invalid serve-listen \"%s\": %s", spec,
+				   gai_strerror(r));
+	return 0;
+}
+
 int rt_serve_conf_finish(struct rt_serve_conf *c, struct rt_err *err)
 {
 	struct rt_err nerr;
+	struct addrinfo *ai;
 
 	if (c->socket_path == NULL &&
 	    rt_conf_set_string(&c->socket_path, RT_SERVE_SOCKET_DEFAULT, err) != 0)
@@ -111,6 +140,11 @@ int rt_serve_conf_finish(struct rt_serve_conf *c, struct rt_err *err)
 		return -1;
 	if (*c->socket_path == '\0' && (c->listen == NULL || *c->listen == '\0'))
 		return rt_err_fail(err, EINVAL, "nothing to listen on (serve-socket and serve-listen are both empty)");
+	if (c->listen != NULL && *c->listen != '\0') {
+		if (rt_serve_listen_addr(c->listen, &ai, err) != 0)
+			return -1;
+		freeaddrinfo(ai);
+	}
 	rt_netlist_free(&c->base.exclude);
 	if (c->base.exclude_text != NULL && *c->base.exclude_text != '\0' &&
 	    rt_netlist_parse(c->base.exclude_text, &c->base.exclude, &nerr) != 0)

@@ -162,33 +162,16 @@ fail:
 	return -1;
 }
 
-/* "127.0.0.1:10027", "[::1]:10027", "localhost:10027" (numeric only). */
+/* Listen on serve-listen (checked when the settings were read). */
 static int serve_tcp(struct serve *s)
 {
-	char host[128];
-	const char *spec = s->conf->listen, *colon = strrchr(spec, ':');
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE };
+	const char *spec = s->conf->listen;
 	struct addrinfo *ai;
-	size_t hlen;
-	int fd, one = 1, r;
+	struct rt_err err;
+	int fd, one = 1;
 
-	if (colon == NULL || colon == spec || colon[1] == '\0' ||
-	    (size_t)(colon - spec) >= sizeof(host)) {
-		fprintf(stderr, "relaytab: error: invalid serve-listen \"%s\" (want HOST:PORT)\n", spec);
-		return -1;
-	}
-	hlen = (size_t)(colon - spec);
-	if (spec[0] == '[' && spec[hlen - 1] == ']') {
-		memcpy(host, spec + 1, hlen - 2);
-		host[hlen - 2] = '\0';
-	} else {
-		memcpy(host, spec, hlen);
-		host[hlen] = '\0';
-	}
-	if ((r = getaddrinfo(host, colon + 1, &hints, &ai)) != 0) {
-		fprintf(stderr, "relaytab: error: invalid serve-listen \"%s\": %s\n",
-			spec, gai_strerror(r));
+	if (rt_serve_listen_addr(spec, &ai, &err) != 0) {
+		fprintf(stderr, "relaytab: error: %s\n", err.msg);
 		return -1;
 	}
 	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

@@ -9,6 +9,8 @@
 
 #include "compile.h"
 
+struct addrinfo;
+
 #define RT_SERVE_SOCKET_DEFAULT "/run/relaytab/socketmap"
 
 struct rt_serve_conf {
@@ -33,6 +35,10 @@ int rt_serve_conf_set(void *conf, const char *key, const char *value,
 		      struct rt_err *err);
 /* Parse the exclude list, check the whole. */
 int rt_serve_conf_finish(struct rt_serve_conf *c, struct rt_err *err);
+/* The address of a serve-listen setting: "127.0.0.1:10027", "[::1]:10027"
+ * (numeric only). Returns 0 with *ai_r (freeaddrinfo it), or -1 with err. */
+int rt_serve_listen_addr(const char *spec, struct addrinfo **ai_r,
+			 struct rt_err *err);
 
 /* Run the server until SIGTERM/SIGINT. reload(context, conf_r) is called
  * on SIGHUP to read the settings again (0 = use *conf_r). verbose: 0 quiet,

@@ -65,7 +65,9 @@ like "$(RT stats)" 'capacity +2048 slots' "stats shows the capacity"
 is "$(RT stats --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["used"], d["counters"]["insert"])')" "4 4" "stats --json: used and inserts"
 
 # del
-RT del 192.0.2.1; is $? 0 "del an IP"
+out=$(RT del 192.0.2.1); is $? 0 "del an IP"
+# issue 14: del said nothing when it removed an entry
+is "$out" "removed 1 entry" "... and says what it removed"
 RT query 192.0.2.1; is $? 1 "... it is gone"
 RT del 192.0.2.1; is $? 1 "del it again: nothing removed, 1"
 RT del --user bob; is $? 0 "del --user"
@@ -127,11 +129,43 @@ echo precious > "$T/plainfile"
 RT serve --config /dev/null --socket "$T/plainfile" 2>"$T/err"; is $? 71 "serve refuses a socket path that is a plain file: 71"
 like "$(cat "$T/err")" 'exists and is not a socket' "... says why"
 is "$(cat "$T/plainfile")" precious "... and leaves the file alone"
-RT serve --config /dev/null --socket "" --listen 127.0.0.1 2>"$T/err"; is $? 71 "serve: --listen without a port: 71"
+RT serve --config /dev/null --socket "" --listen 127.0.0.1 2>"$T/err"; is $? 64 "serve: --listen without a port: usage error (64; was 71)"
 like "$(cat "$T/err")" 'invalid serve-listen' "... says why"
 long=$(printf 'u%.0s' $(seq 65))
 RT del --user "$long" 2>"$T/err"; is $? 64 "del --user with a name over 64 bytes: usage error (64)"
 like "$(cat "$T/err")" 'longer than 64 bytes' "... saying why"
+# issue 14: a FIFO at the table path hung query (and serve, deaf to SIGTERM)
+mkfifo "$T/fifo"
+timeout -k 5 10 "$RELAYTAB" --table "$T/fifo" query 192.0.2.1 2>"$T/err"
+rc=$?
+ok "query of a FIFO at the table path does not hang (rc $rc)" [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] && [ "$rc" -ne 0 ]
+like "$(cat "$T/err")" 'not a regular file' "... it is refused as not a regular file"
+# serve keeps running without a usable table (it answers no), and stops on SIGTERM
+"$RELAYTAB" --table "$T/fifo" serve --config /dev/null --socket "$T/fifo.sock" 2>"$T/err" &
+sp=$!
+tap_track_pid $sp
+wait_socket "$T/fifo.sock"
+kill -TERM $sp
+# (a process that exited but was not waited for still answers kill -0)
+_i=0
+while [ "$(cut -d' ' -f3 /proc/$sp/stat 2>/dev/null)" != Z ] && [ -e /proc/$sp ] && [ $_i -lt 50 ]; do
+	sleep 0.1; _i=$((_i + 1))
+done
+[ $_i -lt 50 ] || kill -9 $sp
+wait $sp
+is $? 0 "serve with a FIFO at the table path stops on SIGTERM (exit 0)"
+like "$(cat "$T/err")" 'not a regular file' "... having refused the FIFO as not a regular file"
+RT create --force >/dev/null
+mkfifo "$TB.watch.lock"
+timeout -k 5 10 "$RELAYTAB" --table "$TB" watch --config /dev/null --postfix-cdb "$T/fifo-map" 2>"$T/err"
+rc=$?
+is "$rc" 73 "watch with a FIFO planted as its lock file exits at once (73)"
+like "$(cat "$T/err")" 'not a regular file' "... saying why"
+rm -f "$TB.watch.lock"
+# issue 14: a bad --listen exited 71 (an OS error), not 64
+RT serve --config /dev/null --socket "$T/s.sock" --listen nonsense 2>"$T/err"
+is $? 64 "serve --listen nonsense: usage error (64)"
+like "$(cat "$T/err")" 'invalid serve-listen "nonsense"' "... naming it"
 # the plugin maps by window (two buckets a login), so no table size needs
 # a larger vsz_limit: no warning even at 2^22 slots (tests/plugin/dovecot.sh
 # records logins with one under the default)
