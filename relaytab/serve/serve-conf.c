@@ -7,7 +7,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <arpa/inet.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +101,23 @@ int rt_serve_conf_set(void *conf, const char *key, const char *value,
 	return rt_compile_conf_set(&c->base, key, value, err);
 }
 
+/* 127.0.0.0/8, ::1, ::ffff:127.0.0.0/104 */
+static bool serve_is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+
+		return IN6_IS_ADDR_LOOPBACK(a) ||
+			(IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+	}
+	return false;
+}
+
 int rt_serve_listen_addr(const char *spec, struct addrinfo **ai_r,
 			 struct rt_err *err)
 {
@@ -123,6 +142,13 @@ int rt_serve_listen_addr(const char *spec, struct addrinfo **ai_r,
 	if ((r = getaddrinfo(host, colon + 1, &hints, ai_r)) != 0)
 		return rt_err_fail(err, EINVAL, "invalid serve-listen \"%s\": %s", spec,
 				   gai_strerror(r));
+	if (!serve_is_loopback((*ai_r)->ai_addr)) {
+		freeaddrinfo(*ai_r);
+		*ai_r = NULL;
+		return rt_err_fail(err, EINVAL,
+				   "serve-listen %s is not a loopback address: the socketmap protocol has no authentication (use the unix socket, or 127.0.0.1 / [::1])",
+				   spec);
+	}
 	return 0;
 }
 

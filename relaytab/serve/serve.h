@@ -36,7 +36,8 @@ int rt_serve_conf_set(void *conf, const char *key, const char *value,
 /* Parse the exclude list, check the whole. */
 int rt_serve_conf_finish(struct rt_serve_conf *c, struct rt_err *err);
 /* The address of a serve-listen setting: "127.0.0.1:10027", "[::1]:10027"
- * (numeric only). Returns 0 with *ai_r (freeaddrinfo it), or -1 with err. */
+ * (numeric, loopback only: the protocol has no authentication). Returns 0
+ * with *ai_r (freeaddrinfo it), or -1 with err. */
 int rt_serve_listen_addr(const char *spec, struct addrinfo **ai_r,
 			 struct rt_err *err);
 

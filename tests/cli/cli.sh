@@ -166,6 +166,40 @@ rm -f "$TB.watch.lock"
 RT serve --config /dev/null --socket "$T/s.sock" --listen nonsense 2>"$T/err"
 is $? 64 "serve --listen nonsense: usage error (64)"
 like "$(cat "$T/err")" 'invalid serve-listen "nonsense"' "... naming it"
+# issue 14: --listen bound any address (0.0.0.0:17029 worked), though the
+# socketmap protocol has no authentication and relaytab(8) says loopback only
+for a in 0.0.0.0:17029 "[::]:17029" 192.0.2.1:17029 "[2001:db8::1]:17029"; do
+	RT serve --config /dev/null --socket "" --listen "$a" 2>"$T/err"
+	is $? 64 "serve --listen $a (not loopback): usage error"
+done
+like "$(cat "$T/err")" 'not a loopback address' "... saying why"
+port=$(python3 "$top_srcdir/tests/lib/mailclient.py" free-port)
+# (on the real clock: RELAYTAB_NOW is ahead of it, and a stamp ahead of the
+# clock grants nothing)
+env -u RELAYTAB_NOW "$RELAYTAB" --table "$TB" add 192.0.2.44 >/dev/null
+env -u RELAYTAB_NOW "$RELAYTAB" --table "$TB" serve --config /dev/null --socket "" \
+	--listen "127.0.0.1:$port" 2>"$T/serve-tcp.err" &
+sp=$!
+tap_track_pid $sp
+reply=$(python3 - "$port" <<'PY'
+import socket, sys, time
+for _ in range(100):            # up to 5 s for serve to listen
+    try:
+        s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)
+        break
+    except OSError:
+        time.sleep(0.05)
+else:
+    sys.exit("no listener")
+q = b"relay 192.0.2.44"
+s.sendall(b"%d:%s," % (len(q), q))
+s.settimeout(5)
+print(s.recv(100).decode())
+PY
+)
+is "$reply" "5:OK OK," "serve --listen 127.0.0.1:PORT answers over TCP (OK with its value)"
+kill $sp
+wait $sp
 # the plugin maps by window (two buckets a login), so no table size needs
 # a larger vsz_limit: no warning even at 2^22 slots (tests/plugin/dovecot.sh
 # records logins with one under the default)
