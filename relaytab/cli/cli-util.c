@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static void cli_vprint(const char *level, const char *fmt, va_list ap)
 {
@@ -35,6 +36,20 @@ void cli_log(const struct cli_global *g, int info_from, enum rt_log_level level,
 		fprintf(stderr, "relaytab: warning: %s\n", msg);
 	else if (g->verbose >= info_from + (level == RT_LOG_INFO ? 0 : 1))
 		fprintf(stderr, "relaytab: %s\n", msg);
+}
+
+int cli_verbosity(const struct cli_global *g, int argc, char **argv)
+{
+	int verbose = g->verbose;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--verbose") == 0)
+			verbose++;
+		else if (argv[i][0] == '-' && argv[i][1] == 'v' &&
+			 strspn(argv[i] + 1, "v") == strlen(argv[i] + 1))
+			verbose += (int)strlen(argv[i] + 1);
+	}
+	return verbose;
 }
 
 void cli_warn(const char *fmt, ...)
@@ -109,6 +124,14 @@ bool cli_parse_addr(const char *text, struct rt_addr *addr_r)
 		return true;
 	cli_fail(EX_USAGE, "invalid IP address \"%s\"", text);
 	return false;
+}
+
+int cli_one_addr(const struct cli_command *self, int argc, char **argv,
+		 struct rt_addr *addr_r)
+{
+	if (optind + 1 != argc)
+		return cli_usage(self, "takes exactly one IP address");
+	return cli_parse_addr(argv[optind], addr_r) ? 0 : EX_USAGE;
 }
 
 uint32_t cli_now(void)

@@ -40,6 +40,9 @@ int cli_fail(int status, const char *fmt, ...)
  * info_from + 1. */
 void cli_log(const struct cli_global *g, int info_from, enum rt_log_level level,
 	     const char *msg);
+/* g's verbosity plus the -v, -vv... and --verbose among a command's own
+ * argv (compile, watch and serve read them before their settings). */
+int cli_verbosity(const struct cli_global *g, int argc, char **argv);
 /* Print "relaytab: warning: ..." on stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a usage error for cmd and return EX_USAGE. */
@@ -57,6 +60,10 @@ int cli_status_for_errno(int err);
 bool cli_parse_duration(const char *text, uint32_t *secs_r);
 /* Parse an address argument (any form rt_addr_parse takes). */
 bool cli_parse_addr(const char *text, struct rt_addr *addr_r);
+/* The one IP address left in argv after the options (add, query): 0, or
+ * EX_USAGE after printing why. */
+int cli_one_addr(const struct cli_command *self, int argc, char **argv,
+		 struct rt_addr *addr_r);
 
 /* Now, in unix seconds. The environment variable RELAYTAB_NOW (unix
  * seconds) overrides the clock: a testing aid. */
@@ -92,7 +99,7 @@ struct rt_compile_conf;
  * or an exit status after printing the error. */
 int cli_compile_setup(const struct cli_global *g, const struct cli_command *self,
 		      int argc, char **argv, struct rt_compile_conf *conf);
-/* The table path compile/watch use: --table/$RELAYTAB_TABLE, else the
+/* The table path compile, watch and serve use: --table/$RELAYTAB_TABLE, else the
  * config file's "table", else the default. */
 const char *cli_compile_table(const struct cli_global *g,
 			      const struct rt_compile_conf *conf);

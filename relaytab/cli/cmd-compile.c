@@ -61,10 +61,7 @@ int cmd_compile(const struct cli_global *g, int argc, char **argv)
 	struct rt_err err;
 	int status, r;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
-			lg.verbose++;
-	}
+	lg.verbose = cli_verbosity(g, argc, argv);
 	if ((status = cli_compile_setup(g, self, argc, argv, &conf)) != 0)
 		return status;
 	lg.table_path = cli_compile_table(g, &conf);

@@ -30,10 +30,8 @@ int cmd_query(const struct cli_global *g, int argc, char **argv)
 			return cli_usage(self, "unknown option \"%s\"", argv[optind - 1]);
 		}
 	}
-	if (optind + 1 != argc)
-		return cli_usage(self, "takes exactly one IP address");
-	if (!cli_parse_addr(argv[optind], &ip))
-		return EX_USAGE;
+	if ((status = cli_one_addr(self, argc, argv, &ip)) != 0)
+		return status;
 	if ((status = cli_open_table(g, RT_OPEN_RDONLY, &t)) != 0)
 		return status;
 	if (!have_grace)

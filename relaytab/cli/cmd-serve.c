@@ -4,7 +4,6 @@
 #include "cli.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "serve.h"
 #include "settings.h"
@@ -43,21 +42,12 @@ int cmd_serve(const struct cli_global *g, int argc, char **argv)
 {
 	struct serve_args a = { g, cli_find_command("serve"), argc, argv };
 	struct rt_serve_conf conf;
-	const char *table;
-	int verbose = g->verbose, status;
+	int status;
 
-	for (int i = 1; i < argc; i++) {	/* -v, -vv, --verbose */
-		if (strcmp(argv[i], "--verbose") == 0)
-			verbose++;
-		else if (argv[i][0] == '-' && argv[i][1] == 'v' &&
-			 strspn(argv[i] + 1, "v") == strlen(argv[i] + 1))
-			verbose += (int)strlen(argv[i] + 1);
-	}
 	if ((status = serve_settings(&a, &conf)) != 0)
 		return status;
-	table = !g->table_explicit && conf.base.table_path != NULL ?
-		conf.base.table_path : g->table_path;
-	status = rt_serve_run(table, &conf, verbose, serve_reload, &a);
+	status = rt_serve_run(cli_compile_table(g, &conf.base), &conf,
+			      cli_verbosity(g, argc, argv), serve_reload, &a);
 	rt_serve_conf_free(&conf);
 	return status;
 }

@@ -258,10 +258,7 @@ int cmd_watch(const struct cli_global *g, int argc, char **argv)
 	uint64_t compiled_at, repaired_at = 0, fair_at = 0, evict_live = 0;
 	uint64_t cursor = 0, recreated_at = 0;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
-			lg.verbose++;
-	}
+	lg.verbose = cli_verbosity(g, argc, argv);
 	if ((status = cli_compile_setup(g, self, argc, argv, &conf)) != 0)
 		return status;
 	lg.table_path = cli_compile_table(g, &conf);
