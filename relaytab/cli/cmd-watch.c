@@ -101,10 +101,12 @@ static long watch_fail_closed(struct rt_compile_conf *conf, struct watch_view *v
 			      struct cli_global *g)
 {
 	struct rt_compile_report rep;
+	struct rt_relay_rule rule;
 	struct rt_err err;
 	size_t dropped;
 
-	dropped = rt_liveset_expire(&v->ls, cli_now(), conf->grace, conf->exclude);
+	rt_compile_conf_rule(conf, &rule);
+	dropped = rt_liveset_expire(&v->ls, cli_now(), &rule);
 	if (dropped > 0 || !v->have)
 		fprintf(stderr, "relaytab: the table cannot be read: the maps keep %zu "
 			"entr%s of the last good view until each expires\n",

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "conf-file.h"
+#include "mapkeys.h"
 #include "duration.h"
 #include "array.h"
 
@@ -18,6 +19,7 @@ void rt_compile_conf_init(struct rt_compile_conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->grace = RT_GRACE_DEFAULT;
+	c->ipv6_prefix = RT_IPV6_PREFIX_DEFAULT;
 	c->mode = 0644;
 }
 
@@ -94,10 +96,11 @@ int rt_compile_conf_set(struct rt_compile_conf *c, const char *key,
 		unsigned long n = strtoul(value, &end, 10);
 
 		if (*end != '\0' || !isdigit((unsigned char)value[0]) ||
-		    (n != 0 && (n < 16 || n > 64)))
+		    (n != 0 && n != 128 && (n < 16 || n > 64)))
 			return rt_err_fail(err, EINVAL,
-					   "invalid ipv6-prefix \"%s\" (16..64, or 0 for none)", value);
-		c->ipv6_prefix = (unsigned)n;
+					   "invalid ipv6-prefix \"%s\" (16..64, or 128 for the address only)", value);
+		/* 0, "no prefix" in earlier releases, is the address only */
+		c->ipv6_prefix = n == 0 ? RT_IPV6_PREFIX_HOST : (unsigned)n;
 		return 0;
 	}
 	if (strcmp(key, "mode") == 0) {
@@ -123,6 +126,40 @@ int rt_compile_conf_set(struct rt_compile_conf *c, const char *key,
 	return rt_err_fail(err, EINVAL, "unknown setting \"%s\"", key);
 }
 
+void rt_compile_conf_rule(const struct rt_compile_conf *c,
+			  struct rt_relay_rule *rule_r)
+{
+	rule_r->grace = c->grace;
+	rule_r->exclude = c->exclude;
+	rule_r->ipv6_prefix = c->ipv6_prefix;
+}
+
+/* Can the maps of output o hold the rule's grants exactly? (Each key form
+ * writes a grant network as keys that match it and nothing else, or the
+ * configuration is refused here, before any map is written.) */
+static int conf_check_output(const struct rt_compile_conf *c,
+			     const struct rt_output *o, struct rt_err *err)
+{
+	unsigned bits = c->ipv6_prefix;
+
+	if (o->fmt == RT_MAP_DB_SENDMAIL) {
+		if (bits != RT_IPV6_PREFIX_HOST && bits % 16 != 0)
+			return rt_err_fail(err, EINVAL,
+					   "%s: ipv6-prefix %u is not whole 16-bit groups, all the Sendmail HACK can look up (use 16, 32, 48, 64 or 128)",
+					   o->name, bits);
+		return 0;
+	}
+	if (bits == RT_IPV6_PREFIX_HOST)
+		return rt_err_fail(err, EINVAL,
+				   "ipv6-prefix 128 cannot be exact in a Postfix map: Postfix also looks up the address cut at each ':'; use 16..64 (default 64), or relaytab serve's socketmap or policy service (map %s)",
+				   o->name);
+	if (!rt_postfix_prefix_bits_ok(bits))
+		return rt_err_fail(err, EINVAL,
+				   "%s: ipv6-prefix %u needs more than %d Postfix keys per login (use a multiple of 16, or one ending 8 or more bits into a group, such as 56)",
+				   o->name, bits, RT_PREFIX_KEYS_MAX);
+	return 0;
+}
+
 int rt_compile_conf_finish(struct rt_compile_conf *c, struct rt_err *err)
 {
 	struct rt_err nerr;
@@ -130,6 +167,10 @@ int rt_compile_conf_finish(struct rt_compile_conf *c, struct rt_err *err)
 	if (c->noutputs == 0)
 		return rt_err_fail(err, EINVAL,
 			"no map to write (give --postfix-cdb, --postfix-hash, --sendmail-hash or --text)");
+	for (size_t i = 0; i < c->noutputs; i++) {
+		if (conf_check_output(c, &c->outputs[i], err) != 0)
+			return -1;
+	}
 	rt_netlist_free(&c->exclude);
 	if (c->exclude_text != NULL && *c->exclude_text != '\0' &&
 	    rt_netlist_parse(c->exclude_text, &c->exclude, &nerr) != 0)

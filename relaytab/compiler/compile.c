@@ -9,18 +9,10 @@
 #include "keyset.h"
 #include "liveset.h"
 
-struct warn_ctx {
+struct log_ctx {
 	rt_compile_log_fn *log;
 	void *context;
 };
-
-static void compile_warn(void *context, const char *msg)
-{
-	struct warn_ctx *w = context;
-
-	if (w->log != NULL)
-		w->log(w->context, RT_LOG_WARNING, msg);
-}
 
 static void compile_log(rt_compile_log_fn *log, void *context,
 			enum rt_log_level level, const char *fmt, ...)
@@ -42,7 +34,7 @@ static void compile_log(rt_compile_log_fn *log, void *context,
 /* Bring one output up to date from the keys of its form. Returns 1
  * written, 0 unchanged, -1 error. */
 static int compile_output(struct rt_output *o, const struct rt_keyset *ks,
-			  const struct rt_compile_conf *c, struct warn_ctx *w,
+			  const struct rt_compile_conf *c, struct log_ctx *w,
 			  struct rt_err *err)
 {
 	uint64_t digest = rt_keyset_digest(ks);
@@ -71,16 +63,16 @@ static int compile_output(struct rt_output *o, const struct rt_keyset *ks,
 static const struct rt_keyset *compile_keys(struct rt_compile_conf *c,
 					    bool *built, enum rt_key_form form,
 					    const struct rt_liveset *ls,
-					    struct warn_ctx *w, struct rt_err *err)
+					    struct rt_err *err)
 {
+	struct rt_relay_rule rule;
 	struct rt_keyset_opts ko = {
 		.form = form,
-		/* Sendmail's maps are looked up by the host address only */
-		.ipv6_prefix = form == RT_KEYS_SENDMAIL ? 0 : c->ipv6_prefix,
+		.rule = &rule,
 		.tag = c->sendmail_tag,
-		.warn = compile_warn,
-		.warn_context = w,
 	};
+
+	rt_compile_conf_rule(c, &rule);
 
 	if (!built[form]) {
 		if (rt_keyset_build(ls, &ko, &c->keys[form], err) != 0)
@@ -94,7 +86,7 @@ int rt_compile_publish(struct rt_compile_conf *c, const struct rt_liveset *ls,
 		       rt_compile_log_fn *log, void *log_context,
 		       struct rt_compile_report *rep, struct rt_err *err)
 {
-	struct warn_ctx w = { log, log_context };
+	struct log_ctx w = { log, log_context };
 	bool built[RT_KEYS_SENDMAIL + 1] = { false };	/* by rt_key_form */
 	struct rt_err oerr;
 	int ret = 0;
@@ -106,7 +98,7 @@ int rt_compile_publish(struct rt_compile_conf *c, const struct rt_liveset *ls,
 		enum rt_key_form form = c->outputs[i].fmt == RT_MAP_DB_SENDMAIL ?
 			RT_KEYS_SENDMAIL : RT_KEYS_POSTFIX;
 		const struct rt_keyset *ks = compile_keys(c, built, form, ls,
-							  &w, &oerr);
+							  &oerr);
 		int r = ks == NULL ? -1 :
 			compile_output(&c->outputs[i], ks, c, &w, &oerr);
 
@@ -128,8 +120,11 @@ int rt_compile_scan(struct rt_table *t, struct rt_compile_conf *c, uint32_t now,
 		    struct rt_liveset *ls, struct rt_compile_report *rep,
 		    struct rt_err *err)
 {
+	struct rt_relay_rule rule;
+
 	memset(rep, 0, sizeof(*rep));
-	if (rt_liveset_build(t, now, c->grace, c->exclude, ls, err) != 0)
+	rt_compile_conf_rule(c, &rule);
+	if (rt_liveset_build(t, now, &rule, ls, err) != 0)
 		return -1;
 	rep->live = ls->n;
 	rep->expired = ls->scan.expired;

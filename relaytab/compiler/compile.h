@@ -14,6 +14,7 @@
 #include "err.h"
 #include "keyset.h"
 #include "liveset.h"
+#include "relay-rule.h"
 #include "table.h"
 
 #define RT_CONF_DEFAULT_PATH "/etc/relaytab.conf"
@@ -32,7 +33,7 @@ struct rt_compile_conf {
 	uint32_t grace;
 	char *exclude_text;
 	struct rt_netlist *exclude;
-	unsigned ipv6_prefix;
+	unsigned ipv6_prefix;	/* 16..64, or RT_IPV6_PREFIX_HOST */
 	char *sendmail_tag;
 	mode_t mode;
 	struct rt_output *outputs;
@@ -54,8 +55,15 @@ int rt_compile_conf_set(struct rt_compile_conf *c, const char *key,
 			const char *value, struct rt_err *err);
 /* Drop the configured outputs (command-line outputs replace the file's). */
 void rt_compile_conf_clear_outputs(struct rt_compile_conf *c);
-/* Check the whole: at least one output; parses the exclude list. */
+/* Check the whole: at least one output, each able to hold the rule's
+ * grants exactly (an IPv6 prefix of 128 has no exact Postfix keys, a
+ * prefix that is not whole groups no Sendmail keys); parses the exclude
+ * list. */
 int rt_compile_conf_finish(struct rt_compile_conf *c, struct rt_err *err);
+/* The relay rule these settings describe (it points at c's exclude list:
+ * valid until c changes). */
+void rt_compile_conf_rule(const struct rt_compile_conf *c,
+			  struct rt_relay_rule *rule_r);
 
 enum rt_log_level { RT_LOG_ERROR, RT_LOG_WARNING, RT_LOG_INFO, RT_LOG_DEBUG };
 typedef void rt_compile_log_fn(void *context, enum rt_log_level level,

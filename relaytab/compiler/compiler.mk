@@ -11,6 +11,14 @@ tests_compiler_test_compiler_SOURCES = tests/compiler/test-compiler.c $(TABLE_TE
 tests_compiler_test_compiler_CFLAGS = $(TABLE_TEST_CFLAGS)
 tests_compiler_test_compiler_LDFLAGS = $(SAN_LDFLAGS)
 tests_compiler_test_compiler_LDADD = $(TABLE_TEST_LIBS)
+check_PROGRAMS += tests/compiler/test-one-rule
+TESTS += tests/compiler/test-one-rule
+tests_compiler_test_one_rule_SOURCES = tests/compiler/test-one-rule.c \
+	tests/core/postfix-emul.c tests/core/postfix-emul.h tests/core/prop-util.h \
+	$(TABLE_TEST_HELPERS)
+tests_compiler_test_one_rule_CFLAGS = $(TABLE_TEST_CFLAGS)
+tests_compiler_test_one_rule_LDFLAGS = $(SAN_LDFLAGS)
+tests_compiler_test_one_rule_LDADD = $(TABLE_TEST_LIBS)
 TESTS += tests/compiler/compile.sh tests/compiler/watch.sh tests/compiler/watch-damage.sh
 EXTRA_DIST += tests/compiler/compile.sh tests/compiler/watch.sh \
 	tests/compiler/watch-damage.sh

@@ -2,6 +2,7 @@
 #include "keyset.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,11 +158,50 @@ const char **rt_keyset_sorted(const struct rt_keyset *ks)
 	return v;
 }
 
+/* The keys of one grant network net/bits (from a login at a) into ks.
+ * Returns 0, or -1 with err. */
+static int keyset_add_grant(struct rt_keyset *ks, const struct rt_keyset_opts *o,
+			    const struct rt_addr *a, const struct rt_addr *net,
+			    unsigned bits, char (*pkeys)[RT_KEY_MAX],
+			    struct rt_err *err)
+{
+	char key[RT_KEY_MAX], text[RT_ADDR_STRLEN];
+	size_t len;
+	int n;
+
+	if (o->form == RT_KEYS_SENDMAIL) {
+		len = rt_addr_is_v4(a) || bits == 128 ?
+			rt_key_sendmail(a, o->tag, key) :
+			rt_key_sendmail_prefix(net, bits, o->tag, key);
+		if (len == 0)
+			return rt_err_fail(err, EINVAL,
+					   "no Sendmail key for %s/%u (sendmail-tag over 32 bytes, or a prefix that is not whole groups)",
+					   rt_addr_format(net, text), bits);
+	} else if (rt_addr_is_v4(a)) {
+		len = rt_key_postfix(a, key);
+	} else {
+		n = bits == 128 ? -1 :
+			rt_keys_postfix_prefix(net, bits, pkeys, RT_PREFIX_KEYS_MAX);
+		if (n <= 0)
+			return rt_err_fail(err, EINVAL,
+					   "the IPv6 /%u of %s cannot be written exactly as Postfix keys",
+					   bits, rt_addr_format(a, text));
+		for (int k = 0; k < n; k++) {
+			if (rt_keyset_add(ks, pkeys[k], strlen(pkeys[k])) != 0)
+				return rt_err_fail(err, ENOMEM, "out of memory");
+		}
+		return 0;
+	}
+	if (rt_keyset_add(ks, key, len) != 0)
+		return rt_err_fail(err, ENOMEM, "out of memory");
+	return 0;
+}
+
 int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
 		    struct rt_keyset *ks, struct rt_err *err)
 {
-	char (*pkeys)[RT_KEY_MAX] = NULL, key[RT_KEY_MAX], msg[160];
-	size_t len;
+	char (*pkeys)[RT_KEY_MAX] = NULL;
+	bool prefixes = o->rule->ipv6_prefix < 128;
 
 	/* room for one key per address at once (an IPv4 key is at most 16
 	   bytes with its NUL): no regrowth, no copying, for the common case;
@@ -188,47 +228,25 @@ int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
 		ks->arena = arena;
 		ks->arena_cap = ls->n * 16;
 	}
-	/* host keys of distinct addresses are distinct; prefix keys repeat */
-	if (o->ipv6_prefix != 0 &&
+	/* host keys of distinct addresses are distinct; prefix keys repeat
+	   (logins of one /N, and Postfix's keys of neighbouring nets) */
+	if (prefixes &&
 	    ((pkeys = malloc(RT_PREFIX_KEYS_MAX * sizeof(*pkeys))) == NULL ||
-	     rt_keyset_dedupe(ks) != 0)) {
-		free(pkeys);
-		rt_keyset_free(ks);
-		return rt_err_fail(err, ENOMEM, "out of memory");
-	}
+	     rt_keyset_dedupe(ks) != 0))
+		goto nomem;
 	for (size_t i = 0; i < ls->n; i++) {
 		const struct rt_addr *a = &ls->v[i].ip;
+		struct rt_addr net;
+		unsigned bits;
 
-		if (o->form == RT_KEYS_SENDMAIL) {
-			len = rt_key_sendmail(a, o->tag, key);
-			if (len == 0) {
-				rt_keyset_free(ks);
-				free(pkeys);
-				return rt_err_fail(err, EINVAL, "sendmail tag too long");
-			}
-		} else if (o->ipv6_prefix != 0 && !rt_addr_is_v4(a)) {
-			int n = rt_keys_postfix_prefix(a, o->ipv6_prefix, pkeys,
-						       RT_PREFIX_KEYS_MAX);
-
-			if (n > 0) {
-				for (int k = 0; k < n; k++) {
-					if (rt_keyset_add(ks, pkeys[k], strlen(pkeys[k])) != 0)
-						goto nomem;
-				}
-				continue;
-			}
-			if (o->warn != NULL) {
-				snprintf(msg, sizeof(msg),
-					 "the /%u prefix of %s cannot be expressed exactly in a Postfix map; writing the host key",
-					 o->ipv6_prefix, rt_addr_format(a, key));
-				o->warn(o->warn_context, msg);
-			}
-			len = rt_key_postfix(a, key);
-		} else {
-			len = rt_key_postfix(a, key);
+		/* the liveset holds only logins that grant (rt_liveset_build) */
+		if (!rt_relay_grant(o->rule, a, &net, &bits))
+			continue;
+		if (keyset_add_grant(ks, o, a, &net, bits, pkeys, err) != 0) {
+			free(pkeys);
+			rt_keyset_free(ks);
+			return -1;
 		}
-		if (rt_keyset_add(ks, key, len) != 0)
-			goto nomem;
 	}
 	free(pkeys);
 	free(ks->set);		/* complete: no more adds */

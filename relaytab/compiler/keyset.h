@@ -10,6 +10,7 @@
 
 #include "err.h"
 #include "liveset.h"
+#include "relay-rule.h"
 
 enum rt_key_form {
 	RT_KEYS_POSTFIX,	/* RFC 5952 text, optional IPv6 prefix keys */
@@ -39,19 +40,20 @@ static inline size_t rt_keyset_keylen(const struct rt_keyset *ks, size_t i)
 	return (i + 1 < ks->n ? ks->off[i + 1] : ks->arena_len) - ks->off[i] - 1;
 }
 
-/* Called once per IPv6 prefix that could not be expressed exactly. */
-typedef void rt_keyset_warn_fn(void *context, const char *msg);
-
 struct rt_keyset_opts {
 	enum rt_key_form form;
-	unsigned ipv6_prefix;	/* 0 or 16..64: Postfix prefix keys */
+	const struct rt_relay_rule *rule;	/* what each login grants */
 	const char *tag;	/* Sendmail key tag, or NULL */
-	rt_keyset_warn_fn *warn;
-	void *warn_context;
 };
 
-/* Build the keys of ls into ks: ks is zeroed, or a keyset built before,
- * whose buffers are reused (watch's passes fault no new memory in). */
+/* Build the keys of ls into ks: for each login, keys that match its grant
+ * network (rt_relay_grant) and nothing else, in the MTA's lookup order -
+ * an IPv4 or IPv6 /128 host key, Postfix prefix keys
+ * (rt_keys_postfix_prefix), or a Sendmail prefix key
+ * (rt_key_sendmail_prefix). A grant the form cannot hold exactly fails
+ * with EINVAL (rt_compile_conf_finish refuses such settings first). ks is
+ * zeroed, or a keyset built before, whose buffers are reused (watch's
+ * passes fault no new memory in). */
 int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
 		    struct rt_keyset *ks, struct rt_err *err);
 /* Add one key (copied). Keys are taken as unique unless rt_keyset_dedupe()

@@ -1,7 +1,6 @@
 /* liveset.c - building the set of live addresses from a table scan. */
 #include "liveset.h"
 
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,16 +11,25 @@
 struct liveset_ctx {
 	struct rt_liveset *ls;
 	uint32_t cutoff;
-	const struct rt_netlist *exclude;
+	const struct rt_relay_rule *rule;
 };
+
+/* True if a login from ip grants anything under rule. */
+static bool liveset_grants(const struct rt_relay_rule *rule,
+			   const struct rt_addr *ip)
+{
+	struct rt_addr net;
+	unsigned bits;
+
+	return rt_relay_grant(rule, ip, &net, &bits);
+}
 
 static int liveset_add(const struct rt_record *rec, void *context)
 {
 	struct liveset_ctx *ctx = context;
 	struct rt_liveset *ls = ctx->ls;
 
-	if (rec->last_seen < ctx->cutoff ||
-	    rt_netlist_match(ctx->exclude, &rec->ip))
+	if (rec->last_seen < ctx->cutoff || !liveset_grants(ctx->rule, &rec->ip))
 		return 0;
 	struct rt_live_entry *e = RT_ARRAY_ADD(ls->v, ls->n, ls->cap);
 
@@ -139,11 +147,12 @@ static void liveset_next_expiry(struct rt_liveset *ls, uint32_t grace)
 	}
 }
 
-int rt_liveset_build(struct rt_table *t, uint32_t now, uint32_t grace,
-		     const struct rt_netlist *exclude, struct rt_liveset *ls,
+int rt_liveset_build(struct rt_table *t, uint32_t now,
+		     const struct rt_relay_rule *rule, struct rt_liveset *ls,
 		     struct rt_err *err)
 {
-	struct liveset_ctx ctx = { ls, now >= grace ? now - grace + 1 : 0, exclude };
+	uint32_t grace = rule->grace;
+	struct liveset_ctx ctx = { ls, now >= grace ? now - grace + 1 : 0, rule };
 	int r;
 
 	ls->n = 0;
@@ -163,19 +172,19 @@ int rt_liveset_build(struct rt_table *t, uint32_t now, uint32_t grace,
 	return 0;
 }
 
-size_t rt_liveset_expire(struct rt_liveset *ls, uint32_t now, uint32_t grace,
-			 const struct rt_netlist *exclude)
+size_t rt_liveset_expire(struct rt_liveset *ls, uint32_t now,
+			 const struct rt_relay_rule *rule)
 {
 	size_t out = 0, before = ls->n;
 
 	for (size_t i = 0; i < ls->n; i++) {
-		if (!rt_live_at(ls->v[i].last_seen, grace, now) ||
-		    rt_netlist_match(exclude, &ls->v[i].ip))
+		if (!rt_live_at(ls->v[i].last_seen, rule->grace, now) ||
+		    !liveset_grants(rule, &ls->v[i].ip))
 			continue;
 		ls->v[out++] = ls->v[i];
 	}
 	ls->n = out;
-	liveset_next_expiry(ls, grace);
+	liveset_next_expiry(ls, rule->grace);
 	return before - out;
 }
 

@@ -9,6 +9,7 @@
 
 #include "addr.h"
 #include "err.h"
+#include "relay-rule.h"
 #include "table.h"
 
 struct rt_live_entry {
@@ -26,20 +27,22 @@ struct rt_liveset {
 	size_t dedupe_size;
 };
 
-/* Scan the table at time now: delete the records last seen more than grace
- * seconds ago (the table must be opened RT_OPEN_RDWR: EBADF otherwise),
- * drop excluded addresses, merge duplicates (not sorted: no output needs
+/* Scan the table at time now: delete the records last seen more than
+ * rule->grace seconds ago (the table must be opened RT_OPEN_RDWR: EBADF
+ * otherwise), drop the logins that grant nothing under rule (excluded, or
+ * an IPv6 prefix no map can express: relay-rule.h), merge duplicates (not sorted: no output needs
  * an order but the text map, which sorts its keys). ls is zeroed, or a
  * liveset built before, whose buffers are reused (watch's passes then
  * fault no new memory in). Returns 0, or -1 with errno and err (ls freed). */
-int rt_liveset_build(struct rt_table *t, uint32_t now, uint32_t grace,
-		     const struct rt_netlist *exclude, struct rt_liveset *ls,
+int rt_liveset_build(struct rt_table *t, uint32_t now,
+		     const struct rt_relay_rule *rule, struct rt_liveset *ls,
 		     struct rt_err *err);
-/* Drop the entries that are no longer live at now (or are excluded now)
- * and recompute next_expiry: how relaytab watch keeps expiring its last
- * good view while the table cannot be read. Returns the number dropped. */
-size_t rt_liveset_expire(struct rt_liveset *ls, uint32_t now, uint32_t grace,
-			 const struct rt_netlist *exclude);
+/* Drop the entries that are no longer live at now (or grant nothing under
+ * rule now) and recompute next_expiry: how relaytab watch keeps expiring
+ * its last good view while the table cannot be read. Returns the number
+ * dropped. */
+size_t rt_liveset_expire(struct rt_liveset *ls, uint32_t now,
+			 const struct rt_relay_rule *rule);
 void rt_liveset_free(struct rt_liveset *ls);
 
 #endif

@@ -77,6 +77,11 @@ int rt_netlist_parse(const char *text, struct rt_netlist **list_r,
 		     struct rt_err *err);
 /* True if addr is inside any net of the list (a NULL list matches nothing). */
 bool rt_netlist_match(const struct rt_netlist *list, const struct rt_addr *addr);
+/* True if any net of the list shares an address with net/bits (bits in
+ * net's own family, as for rt_addr_in_net; host bits of net clear): one of
+ * the two holds the other. */
+bool rt_netlist_overlaps(const struct rt_netlist *list,
+			 const struct rt_addr *net, unsigned bits);
 /* Number of nets in the list. */
 size_t rt_netlist_count(const struct rt_netlist *list);
 /* Free the list and set *list to NULL. */

@@ -2,7 +2,8 @@
 # names, MTA map keys, and their unit tests.
 RELAYTAB_LIB_SOURCES += relaytab/core/addr.c relaytab/core/addr.h relaytab/core/netlist.c \
 	relaytab/core/duration.c relaytab/core/service.c relaytab/core/user.c relaytab/core/duration.h relaytab/core/service.h relaytab/core/user.h \
-	relaytab/core/mapkeys.c relaytab/core/mapkeys.h
+	relaytab/core/mapkeys.c relaytab/core/mapkeys.h \
+	relaytab/core/relay-rule.c relaytab/core/relay-rule.h
 
 ADDR_TEST_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS) -I$(top_srcdir)/tests
 ADDR_TEST_LIBS = $(RELAYTAB_SAN_LIBS) tests/libtap.la
@@ -36,7 +37,7 @@ tests_core_test_mapkeys_LDADD = $(ADDR_TEST_LIBS)
 # The property test of the Postfix prefix keys; RT_PROP_SCALE=20 for a
 # longer run (make check-mapkeys-long).
 tests_core_test_mapkeys_prop_SOURCES = tests/core/test-mapkeys-prop.c \
-	tests/core/postfix-emul.c tests/core/postfix-emul.h
+	tests/core/postfix-emul.c tests/core/postfix-emul.h tests/core/prop-util.h
 tests_core_test_mapkeys_prop_CFLAGS = $(ADDR_TEST_CFLAGS)
 tests_core_test_mapkeys_prop_LDFLAGS = $(SAN_LDFLAGS)
 tests_core_test_mapkeys_prop_LDADD = $(ADDR_TEST_LIBS)

@@ -64,6 +64,46 @@ size_t rt_key_sendmail(const struct rt_addr *addr, const char *tag,
 	return len;
 }
 
+size_t rt_key_sendmail_prefix(const struct rt_addr *addr, unsigned bits,
+			      const char *tag, char buf[RT_KEY_MAX])
+{
+	struct rt_addr net;
+	size_t len;
+
+	buf[0] = '\0';
+	if (rt_addr_is_v4(addr) || bits < 16 || bits > 64 || bits % 16 != 0)
+		return 0;
+	rt_addr_mask(addr, bits, &net);
+	if ((len = rt_key_sendmail(&net, tag, buf)) == 0)
+		return 0;
+	/* cut "ipv6:g1:...:g8" after group bits/16 */
+	for (size_t i = len - 1, colons = 8 - bits / 16; i > 0; i--) {
+		if (buf[i] == ':' && --colons == 0) {
+			buf[i] = '\0';
+			return i;
+		}
+	}
+	return 0;
+}
+
+static uint16_t addr_group(const struct rt_addr *a, unsigned g)
+{
+	return (uint16_t)(a->b[2 * g] << 8 | a->b[2 * g + 1]);
+}
+
+bool rt_postfix_prefix_exact(const struct rt_addr *addr, unsigned bits)
+{
+	if (addr_group(addr, 0) == 0)		/* ::/16: not global unicast */
+		return false;
+	return !(bits > 48 && addr_group(addr, 1) == 0 &&
+		 addr_group(addr, 2) == 0);
+}
+
+bool rt_postfix_prefix_bits_ok(unsigned bits)
+{
+	return bits >= 16 && bits <= 64 && (bits % 16 == 0 || bits % 16 >= 8);
+}
+
 /* "g1:...:gn" plus a ':' if colon; groups[] holds at least n groups. */
 static void groups_key(const uint16_t *groups, unsigned n, bool colon,
 		       char key[RT_KEY_MAX])
@@ -101,9 +141,7 @@ int rt_keys_postfix_prefix(const struct rt_addr *addr, unsigned bits,
 	subnets = (size_t)1 << spare;
 	/* Only the whole-group prefix whose group k is 0 needs 2 keys. */
 	needed = subnets + (g[k - 1] == 0 && k >= 2 ? 1 : 0);
-	if (g[0] == 0 ||			/* ::/16: not global unicast */
-	    (k == 4 && g[1] == 0 && g[2] == 0) ||
-	    needed > RT_PREFIX_KEYS_MAX) {
+	if (!rt_postfix_prefix_exact(addr, bits) || needed > RT_PREFIX_KEYS_MAX) {
 		errno = EDOM;
 		return -1;
 	}

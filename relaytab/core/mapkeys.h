@@ -25,6 +25,24 @@ size_t rt_key_postfix(const struct rt_addr *addr, char buf[RT_KEY_MAX]);
 size_t rt_key_sendmail(const struct rt_addr *addr, const char *tag,
 		       char buf[RT_KEY_MAX]);
 
+/* The Sendmail key of addr's IPv6 /bits prefix (bits 16, 32, 48 or 64):
+ * tag plus "ipv6:" and the first bits/16 groups as in rt_key_sendmail()
+ * ("ipv6:2001:db8:0:5" for /64), what the HACK looks up with
+ * RELAYTAB_IPV6_PREFIX. Returns its length, or 0 (a tag over 32 bytes,
+ * an IPv4 addr, other bits). */
+size_t rt_key_sendmail_prefix(const struct rt_addr *addr, unsigned bits,
+			      const char *tag, char buf[RT_KEY_MAX]);
+
+/* True if Postfix keys can match addr's IPv6 /bits (16..64) exactly: its
+ * first group is not 0, and for bits > 48 its 2nd and 3rd groups are not
+ * both 0 (see doc/mta-keys.md section 2 and mapkeys.c for why). */
+bool rt_postfix_prefix_exact(const struct rt_addr *addr, unsigned bits);
+
+/* True if every /bits prefix (16..64) that is exact needs at most
+ * RT_PREFIX_KEYS_MAX keys: bits a multiple of 16, or ending at least 8
+ * bits into a group (/56: 256 keys, or 257). */
+bool rt_postfix_prefix_bits_ok(unsigned bits);
+
 /* Postfix keys that match every address of addr's IPv6 /bits prefix and
  * nothing outside it (bits 16..64; see doc/mta-keys.md section 2; host bits
  * of addr are ignored). Writes up to max_keys keys into keys[] and returns
@@ -41,7 +59,7 @@ size_t rt_key_sendmail(const struct rt_addr *addr, const char *tag,
  *  EAFNOSUPPORT  addr is IPv4 (callers use the host key).
  *  EINVAL  bits outside 16..64.
  *  ENOSPC  more keys needed than max_keys. */
-#define RT_PREFIX_KEYS_MAX 256
+#define RT_PREFIX_KEYS_MAX 257
 int rt_keys_postfix_prefix(const struct rt_addr *addr, unsigned bits,
 			   char keys[][RT_KEY_MAX], size_t max_keys);
 

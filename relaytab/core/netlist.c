@@ -228,6 +228,22 @@ bool rt_netlist_match(const struct rt_netlist *list, const struct rt_addr *addr)
 	return false;
 }
 
+bool rt_netlist_overlaps(const struct rt_netlist *list,
+			 const struct rt_addr *net, unsigned bits)
+{
+	if (list == NULL)
+		return false;
+	for (size_t i = 0; i < list->count; i++) {
+		const struct rt_net *e = &list->nets[i];
+
+		/* two nets overlap iff the shorter holds the other */
+		if (rt_addr_in_net(net, &e->net, e->bits) ||
+		    rt_addr_in_net(&e->net, net, bits))
+			return true;
+	}
+	return false;
+}
+
 size_t rt_netlist_count(const struct rt_netlist *list)
 {
 	return list == NULL ? 0 : list->count;

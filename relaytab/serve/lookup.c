@@ -20,13 +20,10 @@ static int lookup_pfx_cmp(const void *a, const void *b)
 	return memcmp(x->net.b, y->net.b, sizeof(x->net.b));
 }
 
-void rt_lookup_init(struct rt_lookup *lk, uint32_t grace,
-		    const struct rt_netlist *exclude, unsigned ipv6_prefix)
+void rt_lookup_init(struct rt_lookup *lk, const struct rt_relay_rule *rule)
 {
 	memset(lk, 0, sizeof(*lk));
-	lk->grace = grace;
-	lk->exclude = exclude;
-	lk->ipv6_prefix = ipv6_prefix;
+	lk->rule = *rule;
 }
 
 void rt_lookup_reset(struct rt_lookup *lk)
@@ -54,7 +51,7 @@ static int lookup_collect(const struct rt_record *rec, void *context)
 	if ((p = RT_ARRAY_ADD(lk->v, lk->n, lk->cap)) == NULL)
 		return ENOMEM;
 	p->ip = rec->ip;
-	rt_addr_mask(&rec->ip, lk->ipv6_prefix, &p->net);
+	rt_addr_mask(&rec->ip, lk->rule.ipv6_prefix, &p->net);
 	return 0;
 }
 
@@ -66,7 +63,7 @@ static int lookup_index(struct rt_lookup *lk, struct rt_table *t)
 	uint64_t ms = rt_clock_ms();
 	int r;
 
-	if (lk->built_for == t && lk->built_bits == lk->ipv6_prefix &&
+	if (lk->built_for == t && lk->built_bits == lk->rule.ipv6_prefix &&
 	    lk->built_inserts == inserts && ms - lk->built_ms < LOOKUP_REBUILD_MS)
 		return 0;
 	lk->n = 0;
@@ -77,9 +74,10 @@ static int lookup_index(struct rt_lookup *lk, struct rt_table *t)
 			errno = r;
 		return -1;
 	}
-	qsort(lk->v, lk->n, sizeof(*lk->v), lookup_pfx_cmp);
+	if (lk->n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(lk->v, lk->n, sizeof(*lk->v), lookup_pfx_cmp);
 	lk->built_for = t;
-	lk->built_bits = lk->ipv6_prefix;
+	lk->built_bits = lk->rule.ipv6_prefix;
 	lk->built_inserts = inserts;
 	lk->built_ms = ms;
 	lk->rebuilds++;
@@ -95,7 +93,7 @@ static int lookup_exact(struct rt_lookup *lk, struct rt_table *t,
 
 	if (r <= 0)
 		return r;
-	if (!rt_record_live(&rec, now, lk->grace))
+	if (!rt_record_live(&rec, now, lk->rule.grace))
 		return 0;
 	if (rec_r != NULL)
 		*rec_r = rec;
@@ -107,18 +105,20 @@ int rt_lookup_live(struct rt_lookup *lk, struct rt_table *t,
 		   struct rt_record *rec_r)
 {
 	struct rt_lookup_pfx key;
+	unsigned bits;
 	size_t lo, hi;
 	int r;
 
-	if (rt_netlist_match(lk->exclude, ip))
+	/* every login in ip's grant network has that same network: if it is
+	   empty (excluded, inexpressible), no login grants ip */
+	if (!rt_relay_grant(&lk->rule, ip, &key.net, &bits))
 		return 0;
 	if ((r = lookup_exact(lk, t, ip, now, rec_r)) != 0)
 		return r;
-	if (lk->ipv6_prefix == 0 || rt_addr_is_v4(ip))
+	if (bits >= 128 || rt_addr_is_v4(ip))
 		return 0;
 	if (lookup_index(lk, t) != 0)
 		return -1;
-	rt_addr_mask(ip, lk->ipv6_prefix, &key.net);
 	lo = 0;
 	hi = lk->n;
 	while (lo < hi) {	/* the first entry >= key */
@@ -130,8 +130,6 @@ int rt_lookup_live(struct rt_lookup *lk, struct rt_table *t,
 			hi = mid;
 	}
 	for (; lo < lk->n && lookup_pfx_cmp(&lk->v[lo], &key) == 0; lo++) {
-		if (rt_netlist_match(lk->exclude, &lk->v[lo].ip))
-			continue;
 		if ((r = lookup_exact(lk, t, &lk->v[lo].ip, now, rec_r)) != 0)
 			return r;
 	}

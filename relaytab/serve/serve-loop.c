@@ -448,9 +448,7 @@ static void serve_idle(struct serve *s, uint64_t ms)
 
 static void serve_apply(struct serve *s)
 {
-	s->lookup.grace = s->conf->base.grace;
-	s->lookup.exclude = s->conf->base.exclude;
-	s->lookup.ipv6_prefix = s->conf->base.ipv6_prefix;
+	rt_compile_conf_rule(&s->conf->base, &s->lookup.rule);
 	rt_lookup_reset(&s->lookup);
 	s->sm.names = s->conf->names;
 	s->sm.value = s->conf->value;
@@ -568,7 +566,7 @@ int rt_serve_run(const char *table_path, struct rt_serve_conf *conf,
 	uint64_t tick = rt_clock_ms();
 	int status = 0;
 
-	rt_lookup_init(&s.lookup, 0, NULL, 0);
+	rt_lookup_init(&s.lookup, &(struct rt_relay_rule){ 0 });
 	serve_apply(&s);
 	if (serve_setup(&s, &mask) != 0) {
 		status = EX_OSERR;

@@ -21,17 +21,22 @@ RT compile --config /dev/null --postfix-cdb "$M/relay" --postfix-hash "$M/hash" 
 	--sendmail-hash "$M/sm" --sendmail-tag pop: --text "$M/relay.txt"
 is $? 0 "compile writes four maps"
 is "$(cdb -q "$M/relay.cdb" 192.0.2.1)" OK "cdb -q finds an IPv4 key"
-is "$(cdb -q "$M/relay.cdb" 2001:db8::1:0:0:5)" OK "IPv6 keys in RFC 5952 form"
+is "$(cdb -q "$M/relay.cdb" 2001:db8:0:0)/$(cdb -q "$M/relay.cdb" 2001:db8:)" OK/OK \
+	"an IPv6 login is its /64 (ipv6-prefix 64, the default): 2001:db8::1:0:0:5 gives 2001:db8:0:0 and 2001:db8:"
+cdb -q "$M/relay.cdb" 2001:db8::1:0:0:5 >/dev/null; is $? 100 "... and no IPv6 host key, which Postfix's cut lookups would widen"
 is "$(cdb -d "$M/relay.cdb" | grep -c '\\0\|[A-F]')" 0 "no NUL, no uppercase in keys"
 is "$(PQ 192.0.2.1 "cdb:$M/relay")" OK "postmap -q cdb: finds 192.0.2.1"
 is "$(PQ 198.51.100.7 "cdb:$M/relay")" OK "a v4-mapped login is an IPv4 key"
 PQ 192.0.2.2 "cdb:$M/relay" >/dev/null; is $? 1 "postmap -q cdb: absent key: not found"
-is "$(PQ 2001:db8:1:2::5 "hash:$M/hash")" OK "postmap -q hash: finds an IPv6 key"
+is "$(PQ 2001:db8:1:2 "hash:$M/hash")" OK "postmap -q hash: finds an IPv6 /64 key"
 is "$(PQ 192.0.2.1 "hash:$M/hash")" OK "postmap -q hash: finds an IPv4 key"
 db_dump -p "$M/sm.db" > "$T/sm.dump"
 ok "sendmail hash: tagged IPv4 key" grep -q '^ pop:192.0.2.1$' "$T/sm.dump"
-ok "sendmail hash: ipv6: uncompressed key" grep -q '^ pop:ipv6:2001:db8:1:2:0:0:0:5$' "$T/sm.dump"
-is "$(cat "$M/relay.txt")" "$(printf '192.0.2.1\tOK\n198.51.100.7\tOK\n2001:db8:1:2::5\tOK\n2001:db8::1:0:0:5\tOK')" "text map: sorted key<TAB>OK lines"
+ok "sendmail hash: the /64 key, ipv6: and 4 groups" grep -q '^ pop:ipv6:2001:db8:1:2$' "$T/sm.dump"
+RT compile --config /dev/null --sendmail-hash "$M/smhost" --sendmail-tag pop: --ipv6-prefix 128
+db_dump -p "$M/smhost.db" > "$T/smhost.dump"
+ok "sendmail hash, ipv6-prefix 128: the uncompressed host key" grep -q '^ pop:ipv6:2001:db8:1:2:0:0:0:5$' "$T/smhost.dump"
+is "$(cat "$M/relay.txt")" "$(printf '192.0.2.1\tOK\n198.51.100.7\tOK\n2001:db8:\tOK\n2001:db8:0:0\tOK\n2001:db8:1:2\tOK')" "text map: sorted key<TAB>OK lines"
 is "$(stat -c %a "$M/relay.cdb")" 644 "maps are created mode 0644"
 # issue 14: a world-writable map lets every local user grant relay
 "$RELAYTAB" --table "$TB" compile --config /dev/null --mode 0666 --postfix-cdb "$M/ww" 2>"$T/err"
@@ -47,7 +52,7 @@ is "$(stat -c %i "$M/relay.cdb")/$(stat -c %Y.%y "$M/relay.cdb")" "$ino/$mt" "a 
 RT add 192.0.2.3
 RT compile --config /dev/null --postfix-cdb "$M/relay" -v 2>"$T/log"
 ok "a change replaces the file (new inode)" [ "$(stat -c %i "$M/relay.cdb")" != "$ino" ]
-like "$(cat "$T/log")" "wrote $M/relay.cdb: 5 keys" "... and logs one line for the map"
+like "$(cat "$T/log")" "wrote $M/relay.cdb: 6 keys" "... and logs one line for the map"
 is "$(ls -a "$M" | grep -c relaytab-)" 0 "no temp file left behind"
 
 # expiry: entries older than the grace leave the table and the maps

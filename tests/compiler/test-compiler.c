@@ -22,6 +22,9 @@
 #include "core/table-test.h"
 #include "tap.h"
 
+/* the rule the liveset tests build with: grace 1800 s, no exclude */
+static const struct rt_relay_rule host_rule = { 1800, NULL, RT_IPV6_PREFIX_HOST };
+
 static char path[256];
 
 /* Publish a record of ip seen at when into slot i, which must be free: a
@@ -96,7 +99,7 @@ static void merge_case(unsigned cap_log2, unsigned n, unsigned dup_every)
 		struct rt_live_entry *v;
 		unsigned right_time = 0;
 
-		if (rt_liveset_build(t, now, 1800, NULL, &ls, &err) != 0)
+		if (rt_liveset_build(t, now, &host_rule, &ls, &err) != 0)
 			tap_bail("liveset: %s", err.msg);
 		tap_is_int((long long)ls.n, n,
 			   "%u addresses and %u duplicates: %u entries (%s)",
@@ -184,7 +187,9 @@ static void keyset_reuse(void)
 {
 	struct rt_liveset ls;
 	struct rt_keyset fresh, reused;
-	struct rt_keyset_opts o = { .form = RT_KEYS_POSTFIX, .ipv6_prefix = 0 };
+	struct rt_relay_rule host = { 1800, NULL, RT_IPV6_PREFIX_HOST };
+	struct rt_relay_rule prefix = { 1800, NULL, 64 };
+	struct rt_keyset_opts o = { .form = RT_KEYS_SENDMAIL, .rule = &host };
 	struct rt_err err;
 	size_t bad_len = 0, differ = 0;
 	uint64_t digest;
@@ -205,11 +210,12 @@ static void keyset_reuse(void)
 	}
 	memset(&fresh, 0, sizeof(fresh));
 	memset(&reused, 0, sizeof(reused));
-	/* a bigger set first, so the second build reuses bigger buffers */
-	o.ipv6_prefix = 64;
+	/* a bigger set first (a Sendmail host key per address), so the
+	   second build reuses bigger buffers */
 	if (rt_keyset_build(&ls, &o, &reused, &err) != 0)
 		tap_bail("keyset: %s", err.msg);
-	o.ipv6_prefix = 0;
+	o.form = RT_KEYS_POSTFIX;
+	o.rule = &prefix;
 	if (rt_keyset_build(&ls, &o, &fresh, &err) != 0 ||
 	    rt_keyset_build(&ls, &o, &reused, &err) != 0)
 		tap_bail("keyset: %s", err.msg);

@@ -15,6 +15,7 @@
  * multiplies the number of random prefixes. */
 #include "mapkeys.h"
 #include "postfix-emul.h"
+#include "prop-util.h"
 #include "tap.h"
 
 #include <arpa/inet.h>
@@ -32,42 +33,6 @@ static char keys[RT_PREFIX_KEYS_MAX][RT_KEY_MAX];
 static unsigned long long n_prefixes, n_expressed, n_keys, n_inside,
 	n_outside, n_key_probes, n_refused_proved, n_refused_policy,
 	n_refused_size, n_failures;
-
-static uint32_t rng_state;
-
-static uint32_t rng(void)
-{
-	/* xorshift32: fast, and the same sequence everywhere for a seed */
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 17;
-	rng_state ^= rng_state << 5;
-	return rng_state;
-}
-
-static uint16_t group(const struct rt_addr *a, int g)
-{
-	return (uint16_t)(a->b[2 * g] << 8 | a->b[2 * g + 1]);
-}
-
-static void set_group(struct rt_addr *a, int g, uint16_t v)
-{
-	a->b[2 * g] = (uint8_t)(v >> 8);
-	a->b[2 * g + 1] = (uint8_t)v;
-}
-
-/* A group value biased towards zero and small numbers. */
-static uint16_t random_group(void)
-{
-	switch (rng() % 4) {
-	case 0:
-	case 1:
-		return 0;
-	case 2:
-		return (uint16_t)(1 + rng() % 15);
-	default:
-		return (uint16_t)rng();
-	}
-}
 
 static void fail(const char *what, const struct rt_addr *net, unsigned bits,
 		 const struct rt_addr *client, int n)
@@ -292,20 +257,11 @@ static void check_prefix(const struct rt_addr *net_in, unsigned bits)
 
 int main(void)
 {
-	const char *env = getenv("RT_TEST_SEED");
-	const char *scale_env = getenv("RT_PROP_SCALE");
-	unsigned seed = env != NULL ? (unsigned)strtoul(env, NULL, 10)
-				    : (unsigned)time(NULL);
-	unsigned scale = scale_env != NULL ? (unsigned)atoi(scale_env) : 1;
+	unsigned scale = prop_start();
 	static const unsigned edge_bits[] = {
 		16, 17, 24, 31, 32, 33, 47, 48, 49, 56, 57, 60, 63, 64
 	};
 	struct rt_addr net;
-
-	if (scale == 0 || scale > 1000)
-		scale = 1;
-	tap_diag("seed %u (RT_TEST_SEED=%u repeats this run)", seed, seed);
-	rng_state = seed != 0 ? seed : 1;
 
 	/* Edge prefixes: every zero/non-zero pattern of groups 1..4 (non-zero
 	 * groups 1, 0x8000 or random) at the edge lengths. */

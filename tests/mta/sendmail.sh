@@ -1,7 +1,8 @@
 #!/bin/sh
 # sendmail.sh - the Sendmail HACK against a map written by relaytab: with
 # ${client_addr} set, sendmail -bt shows an address in the map may relay and
-# one not in it may not, IPv4 and IPv6, with and without a key tag.
+# one not in it may not, IPv4 and IPv6 (by /64, the default, and by
+# address with ipv6-prefix 128), with and without a key tag.
 . "$top_srcdir/tests/tap.sh"
 . "$top_srcdir/tests/lib/sendmail-env.sh"
 command -v m4 >/dev/null || skip_all "m4 is not installed"
@@ -39,6 +40,7 @@ define(\`RELAYTAB_TAG', \`$2')dnl
 ${3:+define(\`RELAYTAB_SOCKET', \`local:$3')dnl}
 ${4:+DAEMON_OPTIONS(\`Port=$4,Addr=127.0.0.1,Name=MTA')dnl}
 ${4:+define(\`confDEF_USER_ID', \`mail:mail')dnl}
+${5:+define(\`RELAYTAB_IPV6_PREFIX', \`$5')dnl}
 HACK(\`relaytab')dnl
 MAILER(\`local')dnl
 MAILER(\`smtp')dnl
@@ -59,24 +61,34 @@ relays() {
 	if grep -q 'Local_check_rcpt returns: \$# OK' "$T/bt.out"; then echo yes; else echo no; fi
 }
 
-for variant in notag:: tagged:POP::pop:; do
-	name=${variant%%:*}; rest=${variant#*:}; tag=${rest%%:*}; rtag=${rest#*:}
-	[ "$name" = notag ] && { tag=; rtag=; }
+for name in notag tagged host; do
+	tag=; rtag=; prefix=
 	[ "$name" = tagged ] && { tag=POP:; rtag=pop:; }
-	mc "$name" "$tag" > "$T/$name.mc"
+	[ "$name" = host ] && prefix=128
+	mc "$name" "$tag" "" "" "$prefix" > "$T/$name.mc"
 	sendmail_cf "$T/$name.mc" "$T/$name.cf"
 	"$RELAYTAB" --table "$TB" compile --config /dev/null --sendmail-hash "$T/popauth-$name" \
-		${rtag:+--sendmail-tag "$rtag"} || bail "compile"
+		${rtag:+--sendmail-tag "$rtag"} ${prefix:+--ipv6-prefix "$prefix"} || bail "compile"
 	is "$(relays "$T/$name.cf" 127.0.0.2)" yes "$name: 127.0.0.2 (in the map) may relay"
 	is "$(relays "$T/$name.cf" 127.0.0.3)" no "$name: 127.0.0.3 (not in the map) may not"
 	is "$(relays "$T/$name.cf" IPv6:2001:db8:0:0:0:0:0:5)" yes "$name: IPv6:2001:db8:0:0:0:0:0:5 may relay"
-	is "$(relays "$T/$name.cf" IPv6:2001:db8:0:0:0:0:0:6)" no "$name: IPv6:2001:db8:0:0:0:0:0:6 may not"
+	if [ "$name" = host ]; then
+		is "$(relays "$T/$name.cf" IPv6:2001:db8:0:0:0:0:0:6)" no "$name: IPv6:2001:db8:0:0:0:0:0:6 may not (ipv6-prefix 128)"
+	else
+		is "$(relays "$T/$name.cf" IPv6:2001:db8:0:0:0:0:0:6)" yes "$name: IPv6:2001:db8:0:0:0:0:0:6, the same /64, may relay"
+	fi
+	is "$(relays "$T/$name.cf" IPv6:2001:db8:0:1:0:0:0:5)" no "$name: IPv6:2001:db8:0:1:0:0:0:5, another /64, may not"
+	is "$(relays "$T/$name.cf" IPv6:2001:db9:0:0:0:0:0:5)" no "$name: IPv6:2001:db9:0:0:0:0:0:5 may not"
 done
+mc bad "" "" "" 56 > "$T/bad.mc"
+m4 -D_CF_DIR_="$SM_CF/" "$SM_CF/m4/cf.m4" "$T/bad.mc" > "$T/bad.cf" 2> "$T/bad.err"
+is "$?:$(grep -c 'RELAYTAB_IPV6_PREFIX must be 16, 32, 48, 64 or 128' "$T/bad.err")" 1:1 \
+	"RELAYTAB_IPV6_PREFIX 56, which the HACK cannot look up, stops the cf build with the reason"
 "$RELAYTAB" --table "$TB" del 127.0.0.2
 "$RELAYTAB" --table "$TB" compile --config /dev/null --sendmail-hash "$T/popauth-notag"
 is "$(relays "$T/notag.cf" 127.0.0.2)" no "after relaytab del and a compile, 127.0.0.2 may not relay"
 is "$(sm_run "$SM_BIN/makemap" -C "$T/notag.cf" -u hash "$T/popauth-notag" 2>/dev/null | tr '\t' ' ' | sort | tr '\n' ';')" \
-	"ipv6:2001:db8:0:0:0:0:0:5 OK;" "makemap -u reads the map relaytab wrote"
+	"ipv6:2001:db8:0:0 OK;" "makemap -u reads the map relaytab wrote (the /64 key of 2001:db8::5)"
 
 # the daemon over real SMTP (hash map): a logged-in address may relay,
 # another may not
@@ -117,7 +129,8 @@ ok "socket: the cf declares a socket map" grep -q "^Krelaytab socket .*local:$T/
 is "$(relays "$T/socket.cf" 127.0.0.2)" yes "socket: 127.0.0.2 (live in the table) may relay, no map file"
 is "$(relays "$T/socket.cf" 127.0.0.3)" no "socket: 127.0.0.3 (not in the table) may not"
 is "$(relays "$T/socket.cf" IPv6:2001:db8:0:0:0:0:0:5)" yes "socket: IPv6:2001:db8:0:0:0:0:0:5 may relay"
-is "$(relays "$T/socket.cf" IPv6:2001:db8:0:0:0:0:0:6)" no "socket: IPv6:2001:db8:0:0:0:0:0:6 may not"
+is "$(relays "$T/socket.cf" IPv6:2001:db8:0:0:0:0:0:6)" yes "socket: IPv6:2001:db8:0:0:0:0:0:6, the same /64, may relay"
+is "$(relays "$T/socket.cf" IPv6:2001:db8:0:1:0:0:0:5)" no "socket: IPv6:2001:db8:0:1:0:0:0:5, another /64, may not"
 "$RELAYTAB" --table "$TB" del 127.0.0.2
 is "$(relays "$T/socket.cf" 127.0.0.2)" no "socket: right after relaytab del, 127.0.0.2 may not (no compile)"
 "$RELAYTAB" --table "$TB" add 127.0.0.2

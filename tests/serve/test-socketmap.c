@@ -115,7 +115,7 @@ static void test_socketmap(struct rt_table *t, uint32_t now)
 		{ " 192.0.2.1", "PERM malformed request (want \"NAME KEY\")" },
 	};
 
-	rt_lookup_init(&lk, 60, NULL, 0);
+	rt_lookup_init(&lk, &(struct rt_relay_rule){ 60, NULL, RT_IPV6_PREFIX_HOST });
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		tap_is_str(answer(&sm, t, cases[i].req, now), cases[i].want,
 			   "socketmap \"%s\"", cases[i].req);
@@ -135,23 +135,23 @@ static void test_lookup(struct rt_table *t, uint32_t now)
 	struct rt_addr a;
 	struct rt_err err;
 
-	rt_lookup_init(&lk, 60, NULL, 0);
+	rt_lookup_init(&lk, &(struct rt_relay_rule){ 60, NULL, RT_IPV6_PREFIX_HOST });
 	a = ip("192.0.2.1");
 	tap_is_int(rt_lookup_live(&lk, t, &a, now, NULL), 1, "live at the login");
 	tap_is_int(rt_lookup_live(&lk, t, &a, now + 59, NULL), 1, "live 59 s later (grace 60)");
 	tap_is_int(rt_lookup_live(&lk, t, &a, now + 60, NULL), 0, "gone at last_seen + grace");
 	a = ip("2001:db8:1:2::9");
 	tap_is_int(rt_lookup_live(&lk, t, &a, now, NULL), 0, "another address of the /64: no without a prefix");
-	lk.ipv6_prefix = 64;
+	lk.rule.ipv6_prefix = 64;
 	tap_is_int(rt_lookup_live(&lk, t, &a, now, NULL), 1, "with prefix 64: 2001:db8:1:2::9 matches a login of ::5");
 	a = ip("2001:db8:1:3::5");
 	tap_is_int(rt_lookup_live(&lk, t, &a, now, NULL), 0, "with prefix 64: 2001:db8:1:3::5 does not");
 	a = ip("2001:db8:1:2::9");
 	tap_is_int(rt_lookup_live(&lk, t, &a, now + 60, NULL), 0, "the prefix match expires with the record");
-	lk.ipv6_prefix = 48;
+	lk.rule.ipv6_prefix = 48;
 	a = ip("2001:db8:1:3::5");
 	tap_is_int(rt_lookup_live(&lk, t, &a, now, NULL), 1, "with prefix 48: 2001:db8:1:3::5 matches");
-	lk.ipv6_prefix = 64;
+	lk.rule.ipv6_prefix = 64;
 	a = ip("2001:db8:7:7::1");
 	tap_is_int(rt_lookup_live(&lk, t, &a, now, NULL), 0, "2001:db8:7:7::1: no login in its /64 yet");
 	uint64_t rebuilds = lk.rebuilds;
@@ -168,11 +168,22 @@ static void test_lookup(struct rt_table *t, uint32_t now)
 	tap_is_int(rt_lookup_live(&lk, t, &a, now, NULL), 0, "after the delete the stale index entry grants nothing");
 	if (rt_netlist_parse("192.0.2.0/24, 2001:db8:1:2::/64", &ex, &err) != 0)
 		tap_bail("netlist: %s", err.msg);
-	lk.exclude = ex;
+	lk.rule.exclude = ex;
 	a = ip("192.0.2.1");
 	tap_is_int(rt_lookup_live(&lk, t, &a, now, NULL), 0, "an excluded client is never live");
 	a = ip("2001:db8:1:2::9");
 	tap_is_int(rt_lookup_live(&lk, t, &a, now, NULL), 0, "nor one whose prefix match is excluded");
+	rt_netlist_free(&ex);
+	/* a grant is whole or nothing: one excluded address empties its /64 */
+	if (rt_netlist_parse("2001:db8:1:2::77", &ex, &err) != 0)
+		tap_bail("netlist: %s", err.msg);
+	lk.rule.exclude = ex;
+	a = ip("2001:db8:1:2::5");
+	tap_is_int(rt_lookup_live(&lk, t, &a, now, NULL), 0,
+		   "exclude 2001:db8:1:2::77: the login of 2001:db8:1:2::5 itself grants nothing");
+	lk.rule.ipv6_prefix = RT_IPV6_PREFIX_HOST;
+	tap_is_int(rt_lookup_live(&lk, t, &a, now, NULL), 1,
+		   "... but with prefix 128 its grant is itself, not excluded");
 	rt_netlist_free(&ex);
 	rt_lookup_free(&lk);
 }
