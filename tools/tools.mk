@@ -16,9 +16,11 @@ check-dovecot24: all
 
 example_DATA += tools/systemd/relaytab-watch.service tools/systemd/relaytab.tmpfiles \
 	tools/systemd/relaytab-serve.service tools/systemd/relaytab-serve.socket \
+	tools/systemd/relaytab-policy.socket \
 	tools/relaytab.conf.example
 EXTRA_DIST += tools/systemd/relaytab-watch.service tools/systemd/relaytab.tmpfiles \
 	tools/systemd/relaytab-serve.service tools/systemd/relaytab-serve.socket \
+	tools/systemd/relaytab-policy.socket \
 	tools/relaytab.conf.example
 example_DATA += postfix/main.cf.relaytab
 EXTRA_DIST += postfix/main.cf.relaytab

@@ -1,8 +1,10 @@
 /* cmd-del.c - "relaytab del": revoke the entries of IPs or of a user. */
 #include "cli.h"
+#include "user.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +16,7 @@ int cmd_del(const struct cli_global *g, int argc, char **argv)
 	};
 	const struct cli_command *self = cli_find_command("del");
 	const char *user = NULL;
+	char stored[RT_USER_MAX + 1];
 	struct rt_addr *ips;
 	struct rt_table *t;
 	int c, n, removed = 0, status;
@@ -30,9 +33,14 @@ int cmd_del(const struct cli_global *g, int argc, char **argv)
 	n = argc - optind;
 	if ((user == NULL) == (n == 0))
 		return cli_usage(self, "give IP addresses or --user NAME");
-	if (user != NULL && strlen(user) > RT_USER_MAX)
-		return cli_usage(self, "user name longer than %d bytes: no entry can hold it",
-				 RT_USER_MAX);
+	/* A record holds a name cut to RT_USER_MAX bytes, as add and the
+	 * plugin cut it: match what they stored. */
+	if (user != NULL && strlen(user) > RT_USER_MAX) {
+		rt_user_truncate(stored, user);
+		fprintf(stderr, "relaytab: note: user name longer than %d bytes; "
+			"entries hold it as \"%s\"\n", RT_USER_MAX, stored);
+		user = stored;
+	}
 	/* Check every argument before removing anything. */
 	if ((ips = calloc((size_t)n + 1, sizeof(*ips))) == NULL)
 		return cli_fail(EX_OSERR, "out of memory");

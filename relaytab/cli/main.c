@@ -43,7 +43,7 @@ static const struct cli_command cli_commands[] = {
 	  SETTINGS_USAGE "\n"
 	  "  Rewrites within 100 ms of a change, expires to the second;\n"
 	  "  SIGHUP re-reads the configuration, SIGTERM exits.", CLI_SET_COMPILE },
-	{ "serve", cmd_serve, "answer Postfix/Sendmail socketmap lookups live (daemon)",
+	{ "serve", cmd_serve, "answer socketmap and Postfix policy lookups live (daemon)",
 	  SETTINGS_USAGE "\n"
 	  "  SIGHUP re-reads the configuration, SIGTERM drains and exits.",
 	  CLI_SET_SERVE },

@@ -4,6 +4,7 @@
 #include "serve.h"
 
 #include "conf-file.h"
+#include "policy.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -19,7 +20,8 @@ void rt_serve_conf_init(struct rt_serve_conf *c)
 	rt_compile_conf_init(&c->base);
 	c->socket_mode = 0660;
 	c->max_conns = 1000;
-	c->idle_timeout = 600;
+	c->max_per_client = 500;
+	c->idle_timeout = RT_SERVE_IDLE_DEFAULT;
 }
 
 void rt_serve_conf_free(struct rt_serve_conf *c)
@@ -28,6 +30,9 @@ void rt_serve_conf_free(struct rt_serve_conf *c)
 	free(c->socket_path);
 	free(c->socket_group);
 	free(c->listen);
+	free(c->policy_socket);
+	free(c->policy_listen);
+	free(c->policy_action);
 	free(c->names);
 	free(c->value);
 	memset(c, 0, sizeof(*c));
@@ -47,6 +52,11 @@ static int serve_uint(const char *key, const char *value, unsigned min,
 				   key, value, min, max);
 	*out = (unsigned)n;
 	return 0;
+}
+
+static bool serve_set(const char *s)
+{
+	return s != NULL && *s != '\0';
 }
 
 static bool serve_printable(const char *s)
@@ -79,6 +89,24 @@ int rt_serve_conf_set(void *conf, const char *key, const char *value,
 		return rt_conf_set_string(&c->socket_group, value, err);
 	if (strcmp(key, "serve-listen") == 0)
 		return rt_conf_set_string(&c->listen, value, err);
+	if (strcmp(key, "serve-policy-socket") == 0)
+		return rt_conf_set_string(&c->policy_socket, value, err);
+	if (strcmp(key, "serve-policy-listen") == 0)
+		return rt_conf_set_string(&c->policy_listen, value, err);
+	if (strcmp(key, "serve-policy-action") == 0) {
+		if (!rt_policy_action_ok(value))
+			return rt_err_fail(err, EINVAL,
+					   "invalid serve-policy-action \"%s\" (an access(5) action: 1..%d printable characters, e.g. OK or PERMIT)",
+					   value, RT_POLICY_ACTION_MAX);
+		return rt_conf_set_string(&c->policy_action, value, err);
+	}
+	if (strcmp(key, "serve-allow-remote") == 0) {
+		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+			return rt_err_fail(err, EINVAL,
+					   "invalid serve-allow-remote \"%s\" (yes or no)", value);
+		c->allow_remote = strcmp(value, "yes") == 0;
+		return 0;
+	}
 	if (strcmp(key, "serve-names") == 0) {
 		if (*value == '\0' || !serve_printable(value))
 			return rt_err_fail(err, EINVAL, "invalid serve-names \"%s\"", value);
@@ -92,6 +120,8 @@ int rt_serve_conf_set(void *conf, const char *key, const char *value,
 	}
 	if (strcmp(key, "serve-max-connections") == 0)
 		return serve_uint(key, value, 1, 1000000, &c->max_conns, err);
+	if (strcmp(key, "serve-max-per-client") == 0)
+		return serve_uint(key, value, 1, 1000000, &c->max_per_client, err);
 	if (strcmp(key, "serve-idle-timeout") == 0)
 		return serve_uint(key, value, 1, 86400, &c->idle_timeout, err);
 	if (strncmp(key, "serve-", 6) == 0)
@@ -118,8 +148,8 @@ static bool serve_is_loopback(const struct sockaddr *sa)
 	return false;
 }
 
-int rt_serve_listen_addr(const char *spec, struct addrinfo **ai_r,
-			 struct rt_err *err)
+int rt_serve_listen_addr(const char *spec, bool allow_remote,
+			 struct addrinfo **ai_r, struct rt_err *err)
 {
 	const char *colon = strrchr(spec, ':');
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
@@ -142,11 +172,11 @@ int rt_serve_listen_addr(const char *spec, struct addrinfo **ai_r,
 	if ((r = getaddrinfo(host, colon + 1, &hints, ai_r)) != 0)
 		return rt_err_fail(err, EINVAL, "invalid serve-listen \"%s\": %s", spec,
 				   gai_strerror(r));
-	if (!serve_is_loopback((*ai_r)->ai_addr)) {
+	if (!allow_remote && !serve_is_loopback((*ai_r)->ai_addr)) {
 		freeaddrinfo(*ai_r);
 		*ai_r = NULL;
 		return rt_err_fail(err, EINVAL,
-				   "serve-listen %s is not a loopback address: the socketmap protocol has no authentication (use the unix socket, or 127.0.0.1 / [::1])",
+				   "%s is not a loopback address: the protocol has no authentication (use the unix socket or 127.0.0.1 / [::1], or set serve-allow-remote = yes and firewall it)",
 				   spec);
 	}
 	return 0;
@@ -164,10 +194,19 @@ int rt_serve_conf_finish(struct rt_serve_conf *c, struct rt_err *err)
 		return -1;
 	if (c->value == NULL && rt_conf_set_string(&c->value, "OK", err) != 0)
 		return -1;
-	if (*c->socket_path == '\0' && (c->listen == NULL || *c->listen == '\0'))
-		return rt_err_fail(err, EINVAL, "nothing to listen on (serve-socket and serve-listen are both empty)");
-	if (c->listen != NULL && *c->listen != '\0') {
-		if (rt_serve_listen_addr(c->listen, &ai, err) != 0)
+	if (c->policy_action == NULL && rt_conf_set_string(&c->policy_action, "OK", err) != 0)
+		return -1;
+	if (*c->socket_path == '\0' && !serve_set(c->listen) &&
+	    !serve_set(c->policy_socket) && !serve_set(c->policy_listen))
+		return rt_err_fail(err, EINVAL, "nothing to listen on (serve-socket, serve-listen, serve-policy-socket and serve-policy-listen are all empty)");
+	if (c->max_per_client > c->max_conns)
+		c->max_per_client = c->max_conns;
+	for (int i = 0; i < 2; i++) {
+		const char *spec = i == 0 ? c->listen : c->policy_listen;
+
+		if (!serve_set(spec))
+			continue;
+		if (rt_serve_listen_addr(spec, c->allow_remote, &ai, err) != 0)
 			return -1;
 		freeaddrinfo(ai);
 	}

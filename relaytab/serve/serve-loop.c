@@ -1,229 +1,59 @@
-/* serve-loop.c - the event loop of "relaytab serve": listening sockets
- * (a unix socket created atomically with its mode and group, an optional
- * TCP address, or sockets passed by systemd), epoll over every connection,
- * bounded buffers, signals through a signalfd. Each request is answered by
- * rt_socketmap_answer() from a read-only mapping of the table. */
+/* serve-loop.c - the event loop of "relaytab serve": epoll over the
+ * listeners (serve-listen.c) and every connection, bounded buffers,
+ * requests answered in order by rt_socketmap_answer() or rt_policy_answer()
+ * from a read-only mapping of the table, signals through a signalfd, and
+ * the limits that keep one client from starving the others: connections
+ * per client (uid on a unix socket, address on TCP), an idle timeout, a
+ * deadline for a started request, the longest-idle connection evicted when
+ * all are taken, and accepting paused while descriptors run out. */
 #define _GNU_SOURCE 1	/* accept4 */
-#include "serve.h"
+#include "serve-priv.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "group.h"
-#include "lookup.h"
 #include "netstring.h"
-#include "socketmap.h"
 
 #define SERVE_IN_MAX (RT_SOCKETMAP_REQ_MAX + 16)	/* one whole frame */
 #define SERVE_OUT_MAX 8192
 #define SERVE_FRAME_MAX (RT_SOCKETMAP_REPLY_MAX + 16)
-#define SERVE_LISTEN_MAX 8
 #define SERVE_TICK_MS 1000
+#define SERVE_PAUSE_MS 100	/* accepting paused while out of descriptors */
 #define SERVE_RECHECK_MS 100	/* how often the table file is stat()ed */
 #define SERVE_DRAIN_MS 2000
-/* The kernel's maximum (net.core.somaxconn): an MTA connects without
- * waiting, so a full backlog is a failed lookup (4xx) for it */
-#define SERVE_BACKLOG SOMAXCONN
-
-enum serve_kind { SERVE_LISTENER, SERVE_SIGNALS, SERVE_CONN };
-
-/* What an epoll event points at: a listener, the signalfd, or a
- * connection (which starts with one). */
-struct serve_handle {
-	enum serve_kind kind;
-	int fd;
-};
+/* A request started must end within this: an MTA writes a request at
+ * once, a slowloris client trickles it */
+#define SERVE_REQUEST_MS 10000
+/* With every connection taken, the longest-idle one is closed for a new
+ * one if idle at least this long (an MTA reconnects when it needs to) */
+#define SERVE_EVICT_IDLE_MS 1000
+#define SERVE_WARN_EVERY_MS 60000	/* limit warnings, at most this often */
+#define SERVE_FD_RESERVE 32	/* descriptors kept for the table, logs... */
 
 struct serve_conn {
 	struct serve_handle h;
 	size_t idx;			/* in serve.conns */
 	struct serve_conn *next_dead;	/* freed after the epoll batch */
+	struct serve_client client;
 	size_t inlen, outlen, outoff;
 	uint32_t events;		/* the epoll events armed */
-	uint64_t last_ms;
+	uint64_t last_ms;		/* accepted, or last request answered */
+	uint64_t started_ms;		/* the unanswered request's first byte */
+	struct rt_policy_req pol;	/* policy connections */
 	char in[SERVE_IN_MAX];
 	char out[SERVE_OUT_MAX];
 };
-
-struct serve {
-	struct rt_serve_conf *conf;
-	const char *table_path;
-	int verbose;
-	int ep;
-	struct serve_handle sig;
-	struct serve_handle lis[SERVE_LISTEN_MAX];
-	size_t nlisten;
-	struct serve_conn *dead;
-	bool own_socket;		/* we created conf->socket_path */
-	bool activated;			/* sockets passed by systemd */
-	dev_t sock_dev;
-	ino_t sock_ino;
-	struct serve_conn **conns;	/* max_conns slots */
-	size_t nconns;
-	struct rt_table *t;
-	char why[RT_ERR_MAX + 32];
-	uint64_t checked_ms, open_tried_ms;
-	struct rt_lookup lookup;
-	struct rt_socketmap sm;
-	uint64_t requests, hits, temps, refused, dropped;
-};
-
-static int serve_fail(const char *what, const char *arg)
-{
-	fprintf(stderr, "relaytab: error: %s %s: %s\n", what, arg, strerror(errno));
-	return -1;
-}
-
-/* --- listening sockets ------------------------------------------------- */
-
-/* Create the unix socket under a temporary name with its mode and group,
- * then rename it over the configured path: clients never see a socket
- * with the wrong permissions, and a stale socket is replaced. A path that
- * exists and is not a socket is refused. */
-static int serve_unix(struct serve *s)
-{
-	const char *path = s->conf->socket_path;
-	union {
-		struct sockaddr sa;
-		struct sockaddr_un un;
-	} addr = { .un = { .sun_family = AF_UNIX } };
-	char tmp[sizeof(addr.un.sun_path)];
-	struct stat st;
-	int fd;
-
-	if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
-		fprintf(stderr, "relaytab: error: %s exists and is not a socket\n", path);
-		return -1;
-	}
-	if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >=
-	    (int)sizeof(tmp)) {
-		fprintf(stderr, "relaytab: error: socket path too long: %s\n", path);
-		return -1;
-	}
-	memcpy(addr.un.sun_path, tmp, strlen(tmp) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return serve_fail("cannot create a socket for", path);
-	(void)unlink(tmp);
-	if (bind(fd, &addr.sa, sizeof(addr.un)) != 0) {
-		serve_fail("cannot bind", tmp);
-		close(fd);
-		return -1;
-	}
-	if (chmod(tmp, s->conf->socket_mode) != 0) {
-		serve_fail("cannot chmod", tmp);
-		goto fail;
-	}
-	if (s->conf->socket_group != NULL && *s->conf->socket_group != '\0') {
-		gid_t gid;
-
-		if (rt_group_parse(s->conf->socket_group, &gid) != 0) {
-			fprintf(stderr, "relaytab: error: unknown group \"%s\"\n",
-				s->conf->socket_group);
-			goto fail;
-		}
-		if (chown(tmp, (uid_t)-1, gid) != 0) {
-			serve_fail("cannot chown", tmp);
-			goto fail;
-		}
-	}
-	if (listen(fd, SERVE_BACKLOG) != 0) {
-		serve_fail("cannot listen on", tmp);
-		goto fail;
-	}
-	if (rename(tmp, path) != 0) {
-		serve_fail("cannot rename the socket to", path);
-		goto fail;
-	}
-	if (stat(path, &st) == 0) {
-		s->sock_dev = st.st_dev;
-		s->sock_ino = st.st_ino;
-		s->own_socket = true;
-	}
-	s->lis[s->nlisten++] = (struct serve_handle){ SERVE_LISTENER, fd };
-	return 0;
-fail:
-	(void)unlink(tmp);
-	close(fd);
-	return -1;
-}
-
-/* Listen on serve-listen (checked when the settings were read). */
-static int serve_tcp(struct serve *s)
-{
-	const char *spec = s->conf->listen;
-	struct addrinfo *ai;
-	struct rt_err err;
-	int fd, one = 1;
-
-	if (rt_serve_listen_addr(spec, &ai, &err) != 0) {
-		fprintf(stderr, "relaytab: error: %s\n", err.msg);
-		return -1;
-	}
-	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		freeaddrinfo(ai);
-		return serve_fail("cannot create a socket for", spec);
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, SERVE_BACKLOG) != 0) {
-		freeaddrinfo(ai);
-		serve_fail("cannot listen on", spec);
-		close(fd);
-		return -1;
-	}
-	freeaddrinfo(ai);
-	s->lis[s->nlisten++] = (struct serve_handle){ SERVE_LISTENER, fd };
-	return 0;
-}
-
-/* Sockets passed by systemd (LISTEN_PID, LISTEN_FDS; fds from 3). */
-static size_t serve_systemd(struct serve *s)
-{
-	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
-	long n;
-
-	if (pid == NULL || fds == NULL || atol(pid) != (long)getpid())
-		return 0;
-	n = atol(fds);
-	for (long i = 0; i < n && s->nlisten < SERVE_LISTEN_MAX; i++) {
-		int fd = 3 + (int)i;
-
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-		s->lis[s->nlisten++] = (struct serve_handle){ SERVE_LISTENER, fd };
-	}
-	s->activated = s->nlisten > 0;
-	unsetenv("LISTEN_PID");
-	unsetenv("LISTEN_FDS");
-	unsetenv("LISTEN_FDNAMES");
-	return s->nlisten;
-}
-
-static void serve_unlink_socket(struct serve *s)
-{
-	struct stat st;
-
-	/* only the socket we made: not one a newer instance put there */
-	if (s->own_socket && stat(s->conf->socket_path, &st) == 0 &&
-	    st.st_dev == s->sock_dev && st.st_ino == s->sock_ino)
-		(void)unlink(s->conf->socket_path);
-	s->own_socket = false;
-}
 
 /* --- the table ----------------------------------------------------------- */
 
@@ -319,29 +149,89 @@ static int serve_flush(struct serve_conn *c)
 	return 0;
 }
 
-static void serve_accept(struct serve *s, int lfd)
+/* A limit warning, at most every SERVE_WARN_EVERY_MS. */
+static void serve_warn(struct serve *s, uint64_t ms, const char *what)
+{
+	if (s->limit_logged_ms != 0 && ms - s->limit_logged_ms < SERVE_WARN_EVERY_MS)
+		return;
+	s->limit_logged_ms = ms;
+	fprintf(stderr, "relaytab: warning: %s (so far: %llu refused, %llu evicted, "
+		"%llu timed out)\n", what, (unsigned long long)s->refused,
+		(unsigned long long)s->evicted, (unsigned long long)s->timed_out);
+}
+
+/* May a new connection of cl be served? Makes room by closing the
+ * longest-idle connection when all are taken. */
+static bool serve_admit(struct serve *s, const struct serve_client *cl, uint64_t ms)
+{
+	struct serve_conn *idlest = NULL;
+	unsigned same = 0;
+
+	for (size_t i = 0; i < s->nconns; i++) {
+		struct serve_conn *c = s->conns[i];
+
+		same += serve_same_client(&c->client, cl);
+		if (c->inlen == 0 && c->pol.bytes == 0 && c->outlen == 0 &&
+		    (idlest == NULL || c->last_ms < idlest->last_ms))
+			idlest = c;
+	}
+	/* a per-client limit as large as the whole is no limit of its own */
+	if (same >= s->conf->max_per_client && s->conf->max_per_client < s->conf->max_conns) {
+		s->refused++;
+		serve_warn(s, ms, "a client reached serve-max-per-client; refusing its new connections");
+		return false;
+	}
+	if (s->nconns < s->conf->max_conns)
+		return true;
+	if (idlest != NULL && ms - idlest->last_ms >= SERVE_EVICT_IDLE_MS) {
+		s->evicted++;
+		serve_close(s, idlest, "evicted (all connections taken)");
+		return true;
+	}
+	s->refused++;
+	serve_warn(s, ms, "all serve-max-connections are busy; refusing connections");
+	return false;
+}
+
+/* Out of descriptors (or memory): stop accepting for SERVE_PAUSE_MS, so
+ * the listener does not spin, instead of refusing what waits in the
+ * backlog. */
+static void serve_pause(struct serve *s, uint64_t ms)
+{
+	char what[160];
+
+	snprintf(what, sizeof(what), "accept: %s; pausing new connections",
+		 strerror(errno));
+	serve_warn(s, ms, what);
+	serve_listen_arm(s, false);
+	s->resume_ms = ms + SERVE_PAUSE_MS;
+}
+
+static void serve_accept(struct serve *s, const struct serve_handle *l)
 {
 	for (int n = 0; n < 64; n++) {
-		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct epoll_event ev = { .events = EPOLLIN };
-		struct serve_conn *c = NULL;
+		uint64_t ms = rt_clock_ms();
+		struct serve_client cl;
+		struct serve_conn *c;
 
-		if (fd < 0)
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM)
+				serve_pause(s, ms);
 			return;
-		if (s->nconns >= s->conf->max_conns ||
-		    (c = malloc(sizeof(*c))) == NULL) {
-			if (s->refused++ % 1000 == 0)
-				fprintf(stderr, "relaytab: warning: connection limit (%u) reached; "
-					"refusing connections (%llu so far)\n",
-					s->conf->max_conns, (unsigned long long)s->refused + 1);
+		}
+		serve_peer(s->diag, fd, l->tcp, &cl);
+		if (!serve_admit(s, &cl, ms) || (c = calloc(1, sizeof(*c))) == NULL) {
 			close(fd);
 			continue;
 		}
-		c->h = (struct serve_handle){ SERVE_CONN, fd };
+		c->h = (struct serve_handle){ SERVE_CONN, fd, l->proto, l->tcp };
 		c->idx = s->nconns;
-		c->inlen = c->outlen = c->outoff = 0;
+		c->client = cl;
 		c->events = EPOLLIN;
-		c->last_ms = rt_clock_ms();
+		c->last_ms = ms;
 		ev.data.ptr = c;
 		if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
 			close(fd);
@@ -352,9 +242,22 @@ static void serve_accept(struct serve *s, int lfd)
 	}
 }
 
-/* Answer every whole request in the input while the output has room.
- * Returns -1 (errno EINVAL or EMSGSIZE) if the connection must be closed. */
-static int serve_requests(struct serve *s, struct serve_conn *c)
+/* Count and log one answer. */
+static void serve_count(struct serve *s, const char *req, size_t len,
+			const char *reply, size_t rlen, bool hit, bool temp)
+{
+	s->requests++;
+	s->hits += hit;
+	s->temps += temp;
+	if (s->verbose > 1)
+		fprintf(stderr, "relaytab: \"%.*s\" -> \"%.*s\"\n",
+			(int)len, req, (int)rlen, reply);
+}
+
+/* Answer every whole socketmap request in the input while the output has
+ * room. Returns -1 (errno EINVAL or EMSGSIZE) if the connection must be
+ * closed. */
+static int serve_socketmap(struct serve *s, struct serve_conn *c)
 {
 	size_t off = 0;
 	int r = 0;
@@ -371,14 +274,9 @@ static int serve_requests(struct serve *s, struct serve_conn *c)
 		serve_table(s, rt_clock_ms());
 		rlen = rt_socketmap_answer(&s->sm, s->t, s->why, req, len,
 					   rt_time_now(), reply);
-		s->requests++;
-		if (rlen >= 3 && memcmp(reply, "OK ", 3) == 0)
-			s->hits++;
-		else if (rlen >= 5 && memcmp(reply, "TEMP ", 5) == 0)
-			s->temps++;
-		if (s->verbose > 1)
-			fprintf(stderr, "relaytab: \"%.*s\" -> \"%.*s\"\n",
-				(int)len, req, (int)rlen, reply);
+		serve_count(s, req, len, reply, rlen,
+			    rlen >= 3 && memcmp(reply, "OK ", 3) == 0,
+			    rlen >= 5 && memcmp(reply, "TEMP ", 5) == 0);
 		c->outlen += rt_netstring_encode(c->out + c->outlen,
 						 SERVE_OUT_MAX - c->outlen, reply, rlen);
 		off += used;
@@ -388,10 +286,62 @@ static int serve_requests(struct serve *s, struct serve_conn *c)
 	return r < 0 ? -1 : 0;
 }
 
+/* The same for policy requests: the parser takes every byte it is given
+ * (it keeps what it needs), so only a request that ended while the output
+ * was full leaves input behind. */
+static int serve_policy(struct serve *s, struct serve_conn *c)
+{
+	size_t off = 0;
+	int r = 0;
+
+	while (off < c->inlen && SERVE_OUT_MAX - c->outlen >= RT_POLICY_REPLY_MAX) {
+		struct rt_policy_query q;
+		size_t used, rlen;
+		char reply[RT_POLICY_REPLY_MAX];
+
+		r = rt_policy_feed(&c->pol, c->in + off, c->inlen - off, &used, &q);
+		off += used;
+		if (r <= 0)
+			break;
+		serve_table(s, rt_clock_ms());
+		rlen = rt_policy_answer(&q, s->conf->policy_action, &s->lookup,
+					s->t, rt_time_now(), reply);
+		serve_count(s, "policy request", 14, reply, rlen - 2,
+			    q.valid && strncmp(reply, "action=DUNNO", 12) != 0 &&
+			    strncmp(reply, "action=DEFER_IF_REJECT", 22) != 0,
+			    strncmp(reply, "action=DEFER_IF_REJECT", 22) == 0);
+		memcpy(c->out + c->outlen, reply, rlen);
+		c->outlen += rlen;
+	}
+	memmove(c->in, c->in + off, c->inlen - off);
+	c->inlen -= off;
+	return r < 0 ? -1 : 0;
+}
+
+/* Answer what can be answered; keep the request deadline and the idle
+ * clock. Returns -1 (errno EINVAL or EMSGSIZE) if the connection must be
+ * closed. */
+static int serve_requests(struct serve *s, struct serve_conn *c)
+{
+	uint64_t before = s->requests;
+	int r = c->h.proto == SERVE_POLICY ? serve_policy(s, c) : serve_socketmap(s, c);
+	uint64_t ms = rt_clock_ms();
+
+	if (s->requests != before)
+		c->last_ms = ms;
+	if (c->inlen == 0 && c->pol.bytes == 0)
+		c->started_ms = 0;
+	else if (c->started_ms == 0 || s->requests != before)
+		c->started_ms = ms;
+	return r;
+}
+
 static void serve_bad(struct serve *s, struct serve_conn *c)
 {
 	s->dropped++;
-	serve_close(s, c, errno == EMSGSIZE ? "request too long" : "malformed netstring");
+	serve_close(s, c, errno == EMSGSIZE ? "request too long" :
+		    c->h.proto == SERVE_POLICY ? "malformed policy request" :
+		    "malformed netstring");
 }
 
 static void serve_read(struct serve *s, struct serve_conn *c)
@@ -408,7 +358,6 @@ static void serve_read(struct serve *s, struct serve_conn *c)
 		return;
 	}
 	c->inlen += (size_t)n;
-	c->last_ms = rt_clock_ms();
 	if (serve_requests(s, c) != 0) {
 		serve_bad(s, c);
 		return;
@@ -430,17 +379,25 @@ static void serve_write(struct serve *s, struct serve_conn *c)
 			serve_close(s, c, strerror(errno));
 		return;
 	}
-	c->last_ms = rt_clock_ms();
 	serve_want(s, c);
 }
 
+/* Close the connections idle past serve-idle-timeout, and those whose
+ * started request did not end within SERVE_REQUEST_MS (slowloris). */
 static void serve_idle(struct serve *s, uint64_t ms)
 {
 	uint64_t limit = (uint64_t)s->conf->idle_timeout * 1000;
 
 	for (size_t i = s->nconns; i-- > 0;) {
-		if (ms - s->conns[i]->last_ms > limit)
-			serve_close(s, s->conns[i], "idle timeout");
+		struct serve_conn *c = s->conns[i];
+
+		if (c->started_ms != 0 && ms - c->started_ms > SERVE_REQUEST_MS) {
+			s->timed_out++;
+			serve_close(s, c, "request not completed in time");
+		} else if (c->started_ms == 0 && c->outlen == 0 &&
+			   ms - c->last_ms > limit) {
+			serve_close(s, c, "idle timeout");
+		}
 	}
 }
 
@@ -474,16 +431,54 @@ static bool serve_signals(struct serve *s, rt_serve_reload_fn *reload,
 			fprintf(stderr, "relaytab: keeping the previous configuration\n");
 			continue;
 		}
+		/* the sockets are open (and the paths serve removes at exit
+		   point into these strings), the connection table is sized */
 		free(next.socket_path);
+		free(next.policy_socket);
 		next.socket_path = s->conf->socket_path;
-		s->conf->socket_path = NULL;
+		next.policy_socket = s->conf->policy_socket;
+		s->conf->socket_path = s->conf->policy_socket = NULL;
+		next.max_conns = s->conf->max_conns;
+		if (next.max_per_client > next.max_conns)
+			next.max_per_client = next.max_conns;
 		rt_serve_conf_free(s->conf);
 		*s->conf = next;
 		serve_apply(s);
 		fprintf(stderr, "relaytab: re-read the configuration "
-			"(socket settings apply at restart)\n");
+			"(socket settings and serve-max-connections apply at restart)\n");
 	}
 	return stop;
+}
+
+/* Every connection takes a descriptor: raise the soft limit to the hard
+ * one, and serve no more connections than it leaves room for (accept
+ * would fail with EMFILE; serve_pause handles that too, but a connection
+ * refused up front is an MTA's clean retry, not a wait). */
+static void serve_fd_limit(struct serve *s)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t want = rl.rlim_max;
+
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)s->conf->max_conns + SERVE_FD_RESERVE > rl.rlim_cur) {
+		unsigned max = rl.rlim_cur > SERVE_FD_RESERVE + 1 ?
+			(unsigned)(rl.rlim_cur - SERVE_FD_RESERVE) : 1;
+
+		fprintf(stderr, "relaytab: warning: serve-max-connections %u is above "
+			"what the descriptor limit (%llu) allows; serving at most %u\n",
+			s->conf->max_conns, (unsigned long long)rl.rlim_cur, max);
+		s->conf->max_conns = max;
+		if (s->conf->max_per_client > max)
+			s->conf->max_per_client = max;
+	}
 }
 
 static int serve_setup(struct serve *s, sigset_t *mask)
@@ -500,13 +495,14 @@ static int serve_setup(struct serve *s, sigset_t *mask)
 	s->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (s->sig.fd < 0 || s->ep < 0)
 		return serve_fail("cannot set up", "epoll/signalfd");
-	if (serve_systemd(s) == 0) {
-		if (*s->conf->socket_path != '\0' && serve_unix(s) != 0)
-			return -1;
-		if (s->conf->listen != NULL && *s->conf->listen != '\0' && serve_tcp(s) != 0)
-			return -1;
-	}
+	serve_fd_limit(s);
+	if (serve_listen_open(s) != 0)
+		return -1;
 	for (size_t i = 0; i < s->nlisten; i++) {
+		if (s->lis[i].tcp && s->diag < 0 && (s->diag = serve_peer_open()) < 0)
+			fprintf(stderr, "relaytab: warning: no socket diagnostics (%s): "
+				"TCP clients on loopback are told apart by address only\n",
+				strerror(errno));
 		ev.data.ptr = &s->lis[i];
 		if (epoll_ctl(s->ep, EPOLL_CTL_ADD, s->lis[i].fd, &ev) != 0)
 			return serve_fail("cannot watch", "a listening socket");
@@ -525,10 +521,7 @@ static void serve_drain(struct serve *s)
 {
 	uint64_t end = rt_clock_ms() + SERVE_DRAIN_MS;
 
-	for (size_t i = 0; i < s->nlisten; i++)
-		close(s->lis[i].fd);
-	s->nlisten = 0;
-	serve_unlink_socket(s);
+	serve_listen_close(s);
 	while (s->nconns > 0 && rt_clock_ms() < end) {
 		bool pending = false;
 
@@ -558,9 +551,10 @@ int rt_serve_run(const char *table_path, struct rt_serve_conf *conf,
 		 int verbose, rt_serve_reload_fn *reload, void *context)
 {
 	struct serve s = { .conf = conf, .table_path = table_path,
-			   .verbose = verbose, .ep = -1,
+			   .verbose = verbose, .ep = -1, .diag = -1,
 			   .sig = { SERVE_SIGNALS, -1 } };
 	struct epoll_event evs[64];
+	char where[1024];
 	sigset_t mask;
 	bool stop = false;
 	uint64_t tick = rt_clock_ms();
@@ -573,13 +567,11 @@ int rt_serve_run(const char *table_path, struct rt_serve_conf *conf,
 		goto out;
 	}
 	serve_table(&s, rt_clock_ms());
-	fprintf(stderr, "relaytab: serving %s (maps \"%s\", grace %us) on %s%s%s\n",
-		table_path, conf->names, conf->base.grace,
-		s.activated ? "the sockets systemd passed" : conf->socket_path,
-		conf->listen != NULL && *conf->listen != '\0' ? " and " : "",
-		conf->listen != NULL ? conf->listen : "");
+	serve_listen_describe(&s, where, sizeof(where));
+	fprintf(stderr, "relaytab: serving %s (maps \"%s\", grace %us) on %s\n",
+		table_path, conf->names, conf->base.grace, where);
 	while (!stop) {
-		int n = epoll_wait(s.ep, evs, 64, SERVE_TICK_MS);
+		int n = epoll_wait(s.ep, evs, 64, s.paused ? SERVE_PAUSE_MS : SERVE_TICK_MS);
 		uint64_t ms;
 
 		if (n < 0 && errno != EINTR) {
@@ -591,7 +583,7 @@ int rt_serve_run(const char *table_path, struct rt_serve_conf *conf,
 			struct serve_handle *h = evs[k].data.ptr;
 
 			if (h->kind == SERVE_LISTENER) {
-				serve_accept(&s, h->fd);
+				serve_accept(&s, h);
 			} else if (h->kind == SERVE_SIGNALS) {
 				stop = serve_signals(&s, reload, context) || stop;
 			} else if (h->fd >= 0) {	/* not closed earlier in this batch */
@@ -605,6 +597,8 @@ int rt_serve_run(const char *table_path, struct rt_serve_conf *conf,
 		}
 		serve_bury(&s);
 		ms = rt_clock_ms();
+		if (s.paused && ms >= s.resume_ms)
+			serve_listen_arm(&s, true);
 		if (ms - tick >= SERVE_TICK_MS) {
 			tick = ms;
 			serve_idle(&s, ms);
@@ -614,14 +608,14 @@ int rt_serve_run(const char *table_path, struct rt_serve_conf *conf,
 	}
 	serve_drain(&s);
 	fprintf(stderr, "relaytab: serve stopped (%llu requests, %llu OK, %llu TEMP, "
-		"%llu connections dropped for bad input, %llu refused)\n",
+		"%llu connections dropped for bad input, %llu refused, %llu evicted, "
+		"%llu timed out)\n",
 		(unsigned long long)s.requests, (unsigned long long)s.hits,
 		(unsigned long long)s.temps, (unsigned long long)s.dropped,
-		(unsigned long long)s.refused);
+		(unsigned long long)s.refused, (unsigned long long)s.evicted,
+		(unsigned long long)s.timed_out);
 out:
-	for (size_t i = 0; i < s.nlisten; i++)
-		close(s.lis[i].fd);
-	serve_unlink_socket(&s);
+	serve_listen_close(&s);
 	free(s.conns);
 	rt_table_close(&s.t);
 	rt_lookup_free(&s.lookup);
@@ -629,6 +623,8 @@ out:
 		close(s.ep);
 	if (s.sig.fd >= 0)
 		close(s.sig.fd);
+	if (s.diag >= 0)
+		close(s.diag);
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 	return status;
 }

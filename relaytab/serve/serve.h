@@ -12,6 +12,15 @@
 struct addrinfo;
 
 #define RT_SERVE_SOCKET_DEFAULT "/run/relaytab/socketmap"
+/* The default idle timeout, fitted to the MTAs (their source: see
+ * relaytab(8), serve-idle-timeout): Postfix closes an idle socketmap
+ * connection after 10 s and an idle policy connection after 300 s, and
+ * retries a lookup once on a fresh connection; Sendmail keeps one
+ * connection per SMTP session with no idle limit and does not retry (a
+ * lookup on a connection serve closed fails once). So serve waits longer
+ * than both: Postfix always closes first, and a Sendmail session may
+ * pause 5 minutes between commands. */
+#define RT_SERVE_IDLE_DEFAULT 330
 
 struct rt_serve_conf {
 	/* the settings shared with the compiler: table, grace, exclude,
@@ -21,10 +30,16 @@ struct rt_serve_conf {
 	mode_t socket_mode;	/* serve-socket-mode, default 0660 */
 	char *socket_group;	/* serve-socket-group, NULL = the process's */
 	char *listen;		/* serve-listen "HOST:PORT", NULL = none */
+	char *policy_socket;	/* serve-policy-socket, NULL/"" = none */
+	char *policy_listen;	/* serve-policy-listen "HOST:PORT" */
+	char *policy_action;	/* serve-policy-action, default "OK" */
+	bool allow_remote;	/* serve-allow-remote: TCP beyond loopback */
 	char *names;		/* serve-names, default "relay,relaytab" */
 	char *value;		/* serve-value, default "OK" */
 	unsigned max_conns;	/* serve-max-connections, default 1000 */
-	unsigned idle_timeout;	/* serve-idle-timeout seconds, default 600 */
+	unsigned max_per_client; /* serve-max-per-client, default 500: by
+				   uid on a unix socket, by address on TCP */
+	unsigned idle_timeout;	/* serve-idle-timeout seconds, default 30 */
 };
 
 void rt_serve_conf_init(struct rt_serve_conf *c);
@@ -35,11 +50,12 @@ int rt_serve_conf_set(void *conf, const char *key, const char *value,
 		      struct rt_err *err);
 /* Parse the exclude list, check the whole. */
 int rt_serve_conf_finish(struct rt_serve_conf *c, struct rt_err *err);
-/* The address of a serve-listen setting: "127.0.0.1:10027", "[::1]:10027"
- * (numeric, loopback only: the protocol has no authentication). Returns 0
- * with *ai_r (freeaddrinfo it), or -1 with err. */
-int rt_serve_listen_addr(const char *spec, struct addrinfo **ai_r,
-			 struct rt_err *err);
+/* The address of a serve-listen or serve-policy-listen setting:
+ * "127.0.0.1:10027", "[::1]:10027" (numeric; loopback only unless
+ * allow_remote: the protocols have no authentication). Returns 0 with
+ * *ai_r (freeaddrinfo it), or -1 with err. */
+int rt_serve_listen_addr(const char *spec, bool allow_remote,
+			 struct addrinfo **ai_r, struct rt_err *err);
 
 /* Run the server until SIGTERM/SIGINT. reload(context, conf_r) is called
  * on SIGHUP to read the settings again (0 = use *conf_r). verbose: 0 quiet,

@@ -131,9 +131,20 @@ like "$(cat "$T/err")" 'exists and is not a socket' "... says why"
 is "$(cat "$T/plainfile")" precious "... and leaves the file alone"
 RT serve --config /dev/null --socket "" --listen 127.0.0.1 2>"$T/err"; is $? 64 "serve: --listen without a port: usage error (64; was 71)"
 like "$(cat "$T/err")" 'invalid serve-listen' "... says why"
+# a name over 64 bytes is stored cut to 64 (add and the plugin, without
+# splitting a UTF-8 character); del --user cuts it the same way
 long=$(printf 'u%.0s' $(seq 65))
-RT del --user "$long" 2>"$T/err"; is $? 64 "del --user with a name over 64 bytes: usage error (64)"
-like "$(cat "$T/err")" 'longer than 64 bytes' "... saying why"
+RT add 192.0.2.77 --user "$long" || bail "add --user long"
+RT add 192.0.2.78 --user "${long%??}v" || bail "add --user 63+v"
+is "$(RT del --user "$long" 2>"$T/err")" "removed 1 entry" \
+	"del --user with the 65-byte name that add stored cut to 64: removes its entry"
+like "$(cat "$T/err")" 'longer than 64 bytes.*"u{64}"' "... saying it matched the stored 64 bytes"
+is "$(RT list | cut -d' ' -f1 | grep '^192\.0\.2\.7[78]$')" 192.0.2.78 \
+	"... and not the entry whose user differs in the 64th byte"
+umlauts=$(printf '\303\244%.0s' $(seq 40))
+RT add 192.0.2.79 --user "$umlauts" || bail "add --user umlauts"
+is "$(RT del --user "$umlauts" 2>/dev/null)" "removed 1 entry" \
+	"an 80-byte UTF-8 name (40 x \"a-umlaut\"): add and del cut it alike (64 bytes, no split character)"
 # issue 14: a FIFO at the table path hung query (and serve, deaf to SIGTERM)
 mkfifo "$T/fifo"
 timeout -k 5 10 "$RELAYTAB" --table "$T/fifo" query 192.0.2.1 2>"$T/err"

@@ -6,7 +6,8 @@ chosen loopback source address. Prints one result line; exit 0 on success.
                 [--anonymous]   (AUTHENTICATE ANONYMOUS, USER as the trace)
   mailclient.py pop3 HOST PORT SRC USER PASS [--xclient-ip IP]
   mailclient.py lmtp HOST PORT SRC RCPT
-  mailclient.py smtp-rcpt HOST PORT SRC RCPT      (prints the RCPT reply code)
+  mailclient.py smtp-rcpt HOST PORT SRC RCPT [HELO [SENDER]]
+                                                  (prints the RCPT reply code)
   mailclient.py free-port [ADDR]
 """
 import base64
@@ -138,17 +139,18 @@ def lmtp(host, port, src, rcpt):
     return 0 if r.startswith("250") else 1
 
 
-def rcpt_code(host, port, src, rcpt):
+def rcpt_code(host, port, src, rcpt, helo="client.example",
+              sender="sender@example.org"):
     """One SMTP session from src up to RCPT TO:<rcpt>; returns the RCPT
     reply code ("250", "554", ...)."""
     c = Lines(connect(host, port, src))
     r = c.line()
     while r.startswith("220-"):
         r = c.line()
-    c.send("EHLO client.example")
+    c.send("EHLO %s" % helo)
     while not c.line().startswith("250 "):
         pass
-    c.send("MAIL FROM:<sender@example.org>")
+    c.send("MAIL FROM:<%s>" % sender)
     c.line()
     c.send("RCPT TO:<%s>" % rcpt)
     r = c.line()
@@ -161,8 +163,8 @@ def rcpt_code(host, port, src, rcpt):
     return r[:3]
 
 
-def smtp_rcpt(host, port, src, rcpt):
-    print(rcpt_code(host, port, src, rcpt))
+def smtp_rcpt(host, port, src, rcpt, *more):
+    print(rcpt_code(host, port, src, rcpt, *more))
     return 0
 
 
@@ -185,7 +187,7 @@ def main(argv):
         if cmd == "lmtp":
             return lmtp(*args[:4])
         if cmd == "smtp-rcpt":
-            return smtp_rcpt(*args[:4])
+            return smtp_rcpt(*args[:6])
         if cmd == "free-port":
             return free_port(*args[:1])
     except (OSError, EOFError) as e:

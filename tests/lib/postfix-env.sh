@@ -11,7 +11,9 @@
 #   Variables: PF (config dir), PF_PORT, PF_MASTER (pid), PF_GID (the
 #   postfix group's gid, as that Postfix knows it). Optional:
 #   PF_LISTEN/PF_LISTEN_MASTER/PF_CONNECT (addresses), PF_PROTOCOLS,
-#   NETNS_EXEC (run inside a network namespace).
+#   NETNS_EXEC (run inside a network namespace), PF_RELAY_CHECK (the
+#   relay restriction instead of "check_client_access MAPSPEC", e.g.
+#   "check_policy_service unix:/path").
 #   With POSTFIX_ROOT set, the Postfix of that Debian root (3.10 in Debian
 #   13: tools/check-dovecot24) runs chrooted there, with $T bind-mounted at
 #   the same path inside.
@@ -55,7 +57,7 @@ inet_interfaces = ${PF_LISTEN:-127.0.0.1}
 inet_protocols = ${PF_PROTOCOLS:-ipv4}
 mynetworks = 127.0.0.1/32
 smtpd_peername_lookup = no
-smtpd_relay_restrictions = permit_mynetworks, check_client_access $1, reject_unauth_destination
+smtpd_relay_restrictions = permit_mynetworks, ${PF_RELAY_CHECK:-check_client_access $1}, reject_unauth_destination
 smtpd_recipient_restrictions =
 default_transport = discard:nowhere
 relay_transport = discard:nowhere

@@ -117,7 +117,7 @@ again = smclient.connect(sys.argv[1])
 print(answers[0], "|", fourth, "|", smclient.ask(again, "relay 127.0.0.4"))
 PY
 )" "OK OK | closed | OK OK" "connection limit: the 4th of 3 is closed at once, served again after one leaves"
-like "$(cat "$T/limited.log")" 'connection limit \(3\) reached' "... and the limit is logged"
+like "$(cat "$T/limited.log")" 'all serve-max-connections are busy' "... and the limit is logged"
 kill -TERM $LIMITED; wait $LIMITED
 
 # socket activation: the listening socket passed by systemd (LISTEN_FDS)
@@ -131,8 +131,33 @@ if command -v systemd-socket-activate >/dev/null; then
 NOTFOUND " "socket activation: serve answers on the socket systemd passed"
 	ok "... and creates no socket of its own" [ ! -e "$T/sm/unused" ]
 	kill -TERM $ACT; wait $ACT
+	# two sockets, the second named "policy" (FileDescriptorName=policy)
+	systemd-socket-activate -l "$T/sm/act-sm" -l "$T/sm/act-pol" --fdname=relaytab-serve.socket:policy \
+		"$RELAYTAB" --table "$DC_TABLE" serve --config /dev/null 2> "$T/activated2.log" &
+	ACT=$!
+	tap_track_pid $ACT
+	wait_socket "$T/sm/act-pol"
+	is "$(python3 "$SMCLIENT" query "$T/sm/act-sm" 'relay 127.0.0.4')" "OK OK" \
+		"socket activation, two sockets: the unnamed one answers socketmap"
+	is "$(python3 - "$T/sm/act-pol" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall(b"request=smtpd_access_policy\nclient_address=127.0.0.4\n\n"
+          b"request=smtpd_access_policy\nclient_address=127.0.0.9\n\n")
+out = b""
+while out.count(b"\n\n") < 2:
+    d = s.recv(4096)
+    if not d:
+        break
+    out += d
+print(out.decode().replace("\n\n", " ").strip())
+PY
+)" "action=OK action=DUNNO" "... and the one named policy answers the policy protocol"
+	kill -TERM $ACT; wait $ACT
 else
-	skip 2 "systemd-socket-activate is not installed"
+	skip 4 "systemd-socket-activate is not installed"
 fi
 
 restarts=$(grep -c 'has changed -- restarting' "$PF/maillog" 2>/dev/null || true)

@@ -2,6 +2,9 @@
 """smclient.py - a socketmap client for the tests of relaytab serve.
 
   smclient.py query SOCKET REQUEST...     one connection, one reply per line
+  smclient.py pipeline SOCKET N           N requests in one write, then a
+      half-close; prints how many replies came and whether each was the
+      right one, in order ("N replies, in order")
   smclient.py stress SOCKET N SECONDS     N concurrent connections, a third
       sending garbage, a third oversized frames, a third valid requests, for
       SECONDS; prints "ok" if every valid request got a well-formed reply
@@ -49,6 +52,33 @@ def query(spec, reqs):
     return 0
 
 
+def pipeline(spec, n):
+    # even requests ask for 127.0.0.2 (expected OK), odd ones for a
+    # numbered address that has no login (NOTFOUND): order is visible
+    reqs = [b"relay 127.0.0.2" if i % 2 == 0 else b"relay 127.0.%d.%d" % (100 + i // 250, i % 250)
+            for i in range(n)]
+    s = connect(spec)
+    s.settimeout(20)
+    s.sendall(b"".join(b"%d:%s," % (len(r), r) for r in reqs))
+    s.shutdown(socket.SHUT_WR)
+    buf = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+    s.close()
+    replies = []
+    while buf:
+        size, rest = buf.split(b":", 1)
+        replies.append(rest[:int(size)])
+        buf = rest[int(size) + 1:]
+    right = all(r.startswith(b"OK ") == (i % 2 == 0) and
+                (i % 2 == 0 or r == b"NOTFOUND ") for i, r in enumerate(replies))
+    print("%d replies, %s" % (len(replies), "in order" if right else "WRONG"))
+    return 0
+
+
 def stress(spec, n, seconds):
     rnd = random.Random(1)
     socks = []
@@ -83,6 +113,8 @@ def stress(spec, n, seconds):
 def main(argv):
     if len(argv) >= 4 and argv[1] == "query":
         return query(argv[2], argv[3:])
+    if len(argv) == 4 and argv[1] == "pipeline":
+        return pipeline(argv[2], int(argv[3]))
     if len(argv) == 5 and argv[1] == "stress":
         return stress(argv[2], int(argv[3]), float(argv[4]))
     sys.stderr.write(__doc__)

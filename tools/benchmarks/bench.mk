@@ -13,6 +13,10 @@ noinst_PROGRAMS += tools/benchmarks/bench-serve
 tools_benchmarks_bench_serve_SOURCES = tools/benchmarks/bench-serve.c
 tools_benchmarks_bench_serve_CFLAGS = $(AM_CFLAGS) $(URCU_CFLAGS) $(CDB_CFLAGS) -O2 -pthread
 tools_benchmarks_bench_serve_LDADD = $(RELAYTAB_LIBS) -lpthread
+noinst_PROGRAMS += tools/benchmarks/bench-serve-hostile
+tools_benchmarks_bench_serve_hostile_SOURCES = tools/benchmarks/bench-serve-hostile.c
+tools_benchmarks_bench_serve_hostile_CFLAGS = $(AM_CFLAGS) -O2 -pthread
+tools_benchmarks_bench_serve_hostile_LDADD = $(RELAYTAB_LIBS) -lpthread
 dist_noinst_SCRIPTS += tools/benchmarks/bench-relay.sh tools/benchmarks/relay-probe.py
 
 bench: all
