@@ -10,10 +10,12 @@ relaytab_relaytab_SOURCES += relaytab/serve/serve.h \
 TESTS += tests/serve/serve.sh tests/serve/policy.sh tests/serve/limits.sh
 EXTRA_DIST += tests/serve/serve.sh tests/serve/policy.sh tests/serve/limits.sh tests/serve/limits-tcp.py tests/serve/smclient.py
 
-check_PROGRAMS += tests/serve/test-socketmap tests/serve/test-policy tests/fuzz/fuzz_socketmap
-TESTS += tests/serve/test-socketmap tests/serve/test-policy tests/serve/fuzz-socketmap.sh
-dist_noinst_SCRIPTS += tests/serve/fuzz-socketmap.sh
-EXTRA_DIST += tests/fuzz/socketmap.in
+check_PROGRAMS += tests/serve/test-socketmap tests/serve/test-policy tests/fuzz/fuzz_socketmap \
+	tests/fuzz/fuzz_policy
+TESTS += tests/serve/test-socketmap tests/serve/test-policy tests/serve/fuzz-socketmap.sh \
+	tests/serve/fuzz-policy.sh
+dist_noinst_SCRIPTS += tests/serve/fuzz-socketmap.sh tests/serve/fuzz-policy.sh
+EXTRA_DIST += tests/fuzz/socketmap.in tests/fuzz/policy.in
 tests_serve_test_socketmap_SOURCES = tests/serve/test-socketmap.c
 tests_serve_test_socketmap_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS) $(URCU_CFLAGS) -I$(top_srcdir)/tests
 tests_serve_test_socketmap_LDFLAGS = $(SAN_LDFLAGS)
@@ -38,3 +40,8 @@ tests_fuzz_fuzz_socketmap_libfuzzer_CFLAGS = $(AM_CFLAGS) $(URCU_CFLAGS) $(CDB_C
 tests_fuzz_fuzz_socketmap_libfuzzer_LDFLAGS = -fsanitize=fuzzer,address,undefined
 tests_fuzz_fuzz_socketmap_libfuzzer_LDADD = $(CDB_LIBS) $(DB_LIBS) $(URCU_LIBS)
 endif
+
+tests_fuzz_fuzz_policy_SOURCES = tests/fuzz/fuzz_policy.c tests/fuzz/fuzz-replay.c
+tests_fuzz_fuzz_policy_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS) $(URCU_CFLAGS)
+tests_fuzz_fuzz_policy_LDFLAGS = $(SAN_LDFLAGS)
+tests_fuzz_fuzz_policy_LDADD = $(RELAYTAB_SAN_LIBS)
