@@ -4,9 +4,11 @@
 #include "settings.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -106,6 +108,22 @@ int cli_open_table(const struct cli_global *g, int flags, struct rt_table **t_r)
 	if (errno == ENOENT)
 		return cli_fail(EX_NOINPUT, "table %s does not exist (create it with 'relaytab create')",
 				g->table_path);
+	if (errno == EACCES || errno == EPERM) {
+		struct stat st;
+
+		if (stat(g->table_path, &st) == 0) {
+			struct group *gr = getgrgid(st.st_gid);
+			char gid[16];
+
+			snprintf(gid, sizeof(gid), "%u", (unsigned)st.st_gid);
+			return cli_fail(EX_NOPERM, "%s (the table is group %s, mode %04o: run "
+					"as a member of that group, or give the table the "
+					"writers' group with chgrp; Dovecot's mail processes "
+					"get it from mail_access_groups)", err.msg,
+					gr != NULL ? gr->gr_name : gid,
+					(unsigned)(st.st_mode & 07777));
+		}
+	}
 	return cli_fail(cli_status_for_errno(errno), "%s", err.msg);
 }
 

@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +21,7 @@ int cmd_create(const struct cli_global *g, int argc, char **argv)
 	};
 	const struct cli_command *self = cli_find_command("create");
 	struct rt_create_opts co = { 0, 0660, (gid_t)-1, 0, false };
+	struct stat st;
 	unsigned long long slots = 1ULL << RT_CAP_LOG2_DEFAULT;
 	struct rt_err err;
 	char *end;
@@ -65,5 +68,12 @@ int cmd_create(const struct cli_global *g, int argc, char **argv)
 	if (g->verbose)
 		printf("created %s: %llu slots\n", g->table_path,
 		       1ULL << co.cap_log2);
+	if (co.gid == (gid_t)-1 && stat(g->table_path, &st) == 0) {
+		struct group *gr = getgrgid(st.st_gid);
+
+		fprintf(stderr, "relaytab: warning: no --group: the table is group %s; "
+			"Dovecot's mail processes can record logins only as members "
+			"of it (mail_access_groups)\n", gr != NULL ? gr->gr_name : "(unnamed)");
+	}
 	return 0;
 }

@@ -145,6 +145,23 @@ umlauts=$(printf '\303\244%.0s' $(seq 40))
 RT add 192.0.2.79 --user "$umlauts" || bail "add --user umlauts"
 is "$(RT del --user "$umlauts" 2>/dev/null)" "removed 1 entry" \
 	"an 80-byte UTF-8 name (40 x \"a-umlaut\"): add and del cut it alike (64 bytes, no split character)"
+# issue 15: create without --group says which group the writers need; a
+# permission error names the table's group and the ways out
+"$RELAYTAB" --table "$T/perm" create 2>"$T/err"; is $? 0 "create without --group works"
+like "$(cat "$T/err")" "^relaytab: warning: no --group: the table is group $(id -gn).*mail_access_groups" \
+	"... with a warning naming its group and mail_access_groups"
+"$RELAYTAB" --table "$T/perm2" create --group "$(id -gn)" 2>"$T/err"
+is "$(cat "$T/err")" "" "create --group: no warning"
+if command -v setpriv >/dev/null; then
+	chmod 0711 "$T"
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$RELAYTAB" --table "$T/perm" add 192.0.2.1 2>"$T/err"
+	is $? 77 "a user outside the table's group: add fails with 77"
+	like "$(cat "$T/err")" "Permission denied \(the table is group $(id -gn), mode 0660: .*chgrp.*mail_access_groups\)" \
+		"... naming the group, the mode, chgrp and mail_access_groups"
+else
+	skip 2 "setpriv is not installed"
+fi
 # issue 14: a FIFO at the table path hung query (and serve, deaf to SIGTERM)
 mkfifo "$T/fifo"
 timeout -k 5 10 "$RELAYTAB" --table "$T/fifo" query 192.0.2.1 2>"$T/err"
@@ -214,7 +231,7 @@ wait $sp
 # the plugin maps by window (two buckets a login), so no table size needs
 # a larger vsz_limit: no warning even at 2^22 slots (tests/plugin/dovecot.sh
 # records logins with one under the default)
-RT --table "$T/big" create --capacity 4194304 2>"$T/err"; is $? 0 "create a 2^22-slot table"
+RT --table "$T/big" create --capacity 4194304 --group "$(id -gn)" 2>"$T/err"; is $? 0 "create a 2^22-slot table"
 is "$(cat "$T/err")" "" "... with no warning about Dovecot's vsz_limit"
 rm -f "$T/big"
 tap_done
