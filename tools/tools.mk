@@ -18,9 +18,18 @@ example_DATA += tools/systemd/relaytab-watch.service tools/systemd/relaytab.tmpf
 	tools/systemd/relaytab-serve.service tools/systemd/relaytab-serve.socket \
 	tools/systemd/relaytab-policy.socket \
 	tools/relaytab.conf.example
-EXTRA_DIST += tools/systemd/relaytab-watch.service tools/systemd/relaytab.tmpfiles \
-	tools/systemd/relaytab-serve.service tools/systemd/relaytab-serve.socket \
+EXTRA_DIST += tools/systemd/relaytab-watch.service.in tools/systemd/relaytab.tmpfiles \
+	tools/systemd/relaytab-serve.service.in tools/systemd/relaytab-serve.socket \
 	tools/systemd/relaytab-policy.socket \
 	tools/relaytab.conf.example
+# the services name the relaytab that "make install" installs
+RT_UNITS_BUILT = tools/systemd/relaytab-watch.service tools/systemd/relaytab-serve.service
+CLEANFILES += $(RT_UNITS_BUILT)
+tools/systemd/relaytab-watch.service: $(srcdir)/tools/systemd/relaytab-watch.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) tools/systemd && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' $(srcdir)/tools/systemd/relaytab-watch.service.in > $@.tmp && mv $@.tmp $@
+tools/systemd/relaytab-serve.service: $(srcdir)/tools/systemd/relaytab-serve.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) tools/systemd && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' $(srcdir)/tools/systemd/relaytab-serve.service.in > $@.tmp && mv $@.tmp $@
 example_DATA += postfix/main.cf.relaytab
 EXTRA_DIST += postfix/main.cf.relaytab
