@@ -1,11 +1,13 @@
 /* serve-listen.c - the listening sockets of "relaytab serve": unix sockets
  * created atomically with their mode and group, TCP addresses (loopback
- * unless serve-allow-remote), or the sockets systemd passed; each speaks
- * the socketmap or the policy protocol. */
+ * unless serve-allow-remote), and the sockets systemd passed (then the
+ * configured TCP addresses it did not pass are opened too; the socket unit
+ * owns the unix sockets); each speaks the socketmap or the policy protocol. */
 #include "serve-priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,14 @@
 #include <unistd.h>
 
 #include "group.h"
+
+union serve_addr {
+	struct sockaddr sa;
+	struct sockaddr_un un;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+	struct sockaddr_storage ss;
+};
 
 /* The kernel's maximum (net.core.somaxconn): an MTA connects without
  * waiting, so a full backlog is a failed lookup (4xx) for it */
@@ -175,6 +185,7 @@ static size_t serve_systemd(struct serve *s)
 				   addr.sa.sa_family == AF_INET || addr.sa.sa_family == AF_INET6);
 	}
 	s->activated = s->nlisten > 0;
+	s->npassed = s->nlisten;
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDS");
 	unsetenv("LISTEN_FDNAMES");
@@ -186,45 +197,105 @@ static bool serve_set(const char *s)
 	return s != NULL && *s != '\0';
 }
 
+/* Is a listener passed by systemd bound where spec (a unix path, or a TCP
+ * HOST:PORT) says? */
+static bool serve_passed(const struct serve *s, const char *spec, bool tcp)
+{
+	struct addrinfo *ai = NULL;
+	struct rt_err err;
+	bool found = false;
+
+	if (tcp && rt_serve_listen_addr(spec, true, &ai, &err) != 0)
+		return false;
+	for (size_t i = 0; i < s->nlisten && !found; i++) {
+		union serve_addr a;
+		socklen_t alen = sizeof(a);
+
+		if (s->lis[i].tcp != tcp || getsockname(s->lis[i].fd, &a.sa, &alen) != 0)
+			continue;
+		if (!tcp)
+			found = a.sa.sa_family == AF_UNIX &&
+				strncmp(a.un.sun_path, spec, sizeof(a.un.sun_path)) == 0;
+		else
+			found = alen == ai->ai_addrlen && memcmp(&a, ai->ai_addr, alen) == 0;
+	}
+	if (ai != NULL)
+		freeaddrinfo(ai);
+	return found;
+}
+
 int serve_listen_open(struct serve *s)
 {
 	const struct rt_serve_conf *c = s->conf;
+	const struct {
+		const char *spec, *key;
+		bool tcp;
+		enum serve_proto proto;
+	} want[] = {
+		{ c->socket_path, "serve-socket", false, SERVE_SOCKETMAP },
+		{ c->listen, "serve-listen", true, SERVE_SOCKETMAP },
+		{ c->policy_socket, "serve-policy-socket", false, SERVE_POLICY },
+		{ c->policy_listen, "serve-policy-listen", true, SERVE_POLICY },
+	};
+	bool activated = serve_systemd(s) > 0;
 
-	if (serve_systemd(s) > 0)
-		return 0;
-	if (serve_set(c->socket_path) && serve_unix(s, c->socket_path, SERVE_SOCKETMAP) != 0)
-		return -1;
-	if (serve_set(c->listen) && serve_tcp(s, c->listen, SERVE_SOCKETMAP) != 0)
-		return -1;
-	if (serve_set(c->policy_socket) &&
-	    serve_unix(s, c->policy_socket, SERVE_POLICY) != 0)
-		return -1;
-	if (serve_set(c->policy_listen) &&
-	    serve_tcp(s, c->policy_listen, SERVE_POLICY) != 0)
-		return -1;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		if (!serve_set(want[i].spec) || (activated && serve_passed(s, want[i].spec, want[i].tcp)))
+			continue;
+		if (activated && !want[i].tcp) {
+			/* the socket unit owns the unix sockets (their path,
+			 * owner and mode); the default path is no request */
+			if (strcmp(want[i].key, "serve-socket") != 0 ||
+			    strcmp(want[i].spec, RT_SERVE_SOCKET_DEFAULT) != 0)
+				fprintf(stderr, "relaytab: warning: %s %s is not opened: "
+					"systemd passed the sockets (put it in the socket unit)\n",
+					want[i].key, want[i].spec);
+			continue;
+		}
+		if (s->nlisten == SERVE_LISTEN_MAX) {
+			fprintf(stderr, "relaytab: error: more than %d listening sockets\n",
+				SERVE_LISTEN_MAX);
+			return -1;
+		}
+		if ((want[i].tcp ? serve_tcp(s, want[i].spec, want[i].proto)
+				 : serve_unix(s, want[i].spec, want[i].proto)) != 0)
+			return -1;
+	}
 	return 0;
 }
 
+/* What serve listens on, from the sockets themselves: "PATH", "HOST:PORT",
+ * "[HOST]:PORT", each with " (policy)" for the policy protocol and
+ * " (systemd)" if passed by systemd. */
 void serve_listen_describe(const struct serve *s, char *buf, size_t size)
 {
-	const struct rt_serve_conf *c = s->conf;
-	const char *parts[4][2] = {
-		{ c->socket_path, "" }, { c->listen, "" },
-		{ c->policy_socket, " (policy)" }, { c->policy_listen, " (policy)" },
-	};
 	size_t len = 0;
 
 	buf[0] = '\0';
-	if (s->activated) {
-		snprintf(buf, size, "the %zu socket%s systemd passed", s->nlisten,
-			 s->nlisten == 1 ? "" : "s");
-		return;
-	}
-	for (size_t i = 0; i < 4 && len < size; i++) {
-		if (!serve_set(parts[i][0]))
-			continue;
-		len += (size_t)snprintf(buf + len, size - len, "%s%s%s",
-					len ? " and " : "", parts[i][0], parts[i][1]);
+	for (size_t i = 0; i < s->nlisten && len < size; i++) {
+		union serve_addr a;
+		socklen_t alen = sizeof(a);
+		char host[INET6_ADDRSTRLEN] = "?", where[sizeof(a.un.sun_path) + 64];
+
+		memset(&a, 0, sizeof(a));
+		if (getsockname(s->lis[i].fd, &a.sa, &alen) != 0)
+			a.sa.sa_family = AF_UNSPEC;
+		if (a.sa.sa_family == AF_UNIX)
+			snprintf(where, sizeof(where), "%.*s", (int)sizeof(a.un.sun_path),
+				 a.un.sun_path);
+		else if (a.sa.sa_family == AF_INET)
+			snprintf(where, sizeof(where), "%s:%u",
+				 inet_ntop(AF_INET, &a.in.sin_addr, host, sizeof(host)) ? host : "?",
+				 (unsigned)ntohs(a.in.sin_port));
+		else if (a.sa.sa_family == AF_INET6)
+			snprintf(where, sizeof(where), "[%s]:%u",
+				 inet_ntop(AF_INET6, &a.in6.sin6_addr, host, sizeof(host)) ? host : "?",
+				 (unsigned)ntohs(a.in6.sin6_port));
+		else
+			snprintf(where, sizeof(where), "descriptor %d", s->lis[i].fd);
+		len += (size_t)snprintf(buf + len, size - len, "%s%s%s%s", len ? " and " : "",
+					where, s->lis[i].proto == SERVE_POLICY ? " (policy)" : "",
+					i < s->npassed ? " (systemd)" : "");
 	}
 }
 

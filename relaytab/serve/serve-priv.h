@@ -57,6 +57,7 @@ struct serve {
 	struct serve_own_socket own[2];
 	size_t nown;
 	bool activated;			/* sockets passed by systemd */
+	size_t npassed;			/* lis[0..npassed) came from systemd */
 	int diag;			/* NETLINK_SOCK_DIAG, or -1 */
 	struct serve_conn *dead;
 	struct serve_conn **conns;	/* max_conns slots */

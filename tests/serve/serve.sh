@@ -131,6 +131,24 @@ if command -v systemd-socket-activate >/dev/null; then
 NOTFOUND " "socket activation: serve answers on the socket systemd passed"
 	ok "... and creates no socket of its own" [ ! -e "$T/sm/unused" ]
 	kill -TERM $ACT; wait $ACT
+	# activated, serve-listen still listens (it was ignored while the start
+	# line claimed it), and the start line names what serve really opened
+	APORT=$(python3 "$top_srcdir/tests/lib/mailclient.py" free-port)
+	systemd-socket-activate -l "$T/sm/act-tcp" "$RELAYTAB" --table "$DC_TABLE" serve \
+		--config /dev/null --listen "127.0.0.1:$APORT" --policy-socket "$T/sm/act-nopol" \
+		2> "$T/activated-tcp.log" &
+	ACT=$!
+	tap_track_pid $ACT
+	wait_socket "$T/sm/act-tcp"
+	is "$(python3 "$SMCLIENT" query "$T/sm/act-tcp" 'relay 127.0.0.4')" "OK OK" \
+		"socket activation with serve-listen: serve answers on the socket systemd passed"
+	is "$(python3 "$SMCLIENT" query "127.0.0.1:$APORT" 'relay 127.0.0.4')" "OK OK" \
+		"... and on the TCP address too (it was ignored)"
+	like "$(cat "$T/activated-tcp.log")" "on $T/sm/act-tcp \\(systemd\\) and 127\\.0\\.0\\.1:$APORT" \
+		"... and the start line names both"
+	like "$(cat "$T/activated-tcp.log")" "warning: serve-policy-socket $T/sm/act-nopol is not opened: systemd passed the sockets" \
+		"... while a unix socket that is not in the socket unit is named in a warning"
+	kill -TERM $ACT; wait $ACT
 	# two sockets, the second named "policy" (FileDescriptorName=policy)
 	systemd-socket-activate -l "$T/sm/act-sm" -l "$T/sm/act-pol" --fdname=relaytab-serve.socket:policy \
 		"$RELAYTAB" --table "$DC_TABLE" serve --config /dev/null 2> "$T/activated2.log" &
@@ -157,7 +175,7 @@ PY
 )" "action=OK action=DUNNO" "... and the one named policy answers the policy protocol"
 	kill -TERM $ACT; wait $ACT
 else
-	skip 4 "systemd-socket-activate is not installed"
+	skip 8 "systemd-socket-activate is not installed"
 fi
 
 restarts=$(grep -c 'has changed -- restarting' "$PF/maillog" 2>/dev/null || true)
