@@ -279,6 +279,15 @@ dovecot_stop() {
 }
 
 dovecot_log() { cat "$DC/dovecot.log" 2>/dev/null; }
+# dovecot_log_until ERE: the log, once a line matches ERE (Dovecot's log
+# process writes after the client has its answer; waits at most 5 s)
+dovecot_log_until() {
+	_w=0
+	while ! grep -Eq "$1" "$DC/dovecot.log" 2>/dev/null && [ $_w -lt 100 ]; do
+		sleep 0.05; _w=$((_w + 1))
+	done
+	dovecot_log
+}
 
 # imap_login SRC USER PASS [opts]; pop3_login SRC USER PASS [opts]
 imap_login() { _s=$1; shift; ${NETNS_EXEC:-} python3 "$MAILCLIENT" imap 127.0.0.1 "$DC_IMAP" "$_s" "$@"; }

@@ -118,13 +118,13 @@ is "$(entry 127.0.0.11 ip)" - "... and is not recorded"
 # 8. a broken table never breaks a login
 mv "$DC_TABLE" "$DC_TABLE.saved"
 like "$(imap_login 127.0.0.13 alice alicepw)" '^a1 OK' "login succeeds with the table missing"
-like "$(dovecot_log | grep 'relaytab:' | tail -1)" 'cannot use the table.*No such file' "... and the log says why"
+like "$(dovecot_log_until 'cannot use the table.*No such file' | grep 'relaytab:' | tail -1)" 'cannot use the table.*No such file' "... and the log says why"
 head -c 8192 /dev/urandom > "$DC_TABLE"; chmod 0666 "$DC_TABLE"
 like "$(pop3_login 127.0.0.13 bob bobpw)" '^\+OK' "login succeeds with a corrupt table"
-like "$(dovecot_log | grep 'relaytab:' | tail -1)" 'cannot use the table.*magic' "... and the log says why"
+like "$(dovecot_log_until 'cannot use the table.*magic' | grep 'relaytab:' | tail -1)" 'cannot use the table.*magic' "... and the log says why"
 mv "$DC_TABLE.saved" "$DC_TABLE"; chmod 0600 "$DC_TABLE"
 like "$(imap_login 127.0.0.14 alice alicepw)" '^a1 OK' "login succeeds with an unwritable table"
-like "$(dovecot_log | grep 'relaytab:' | tail -1)" 'cannot use the table.*Permission denied' "... and the log says why"
+like "$(dovecot_log_until 'cannot use the table.*Permission denied' | grep 'relaytab:' | tail -1)" 'cannot use the table.*Permission denied' "... and the log says why"
 chmod 0660 "$DC_TABLE"
 is "$(entry 127.0.0.14 ip)" - "nothing was granted meanwhile"
 like "$(imap_login 127.0.0.14 alice alicepw)" '^a1 OK' "with the table repaired, logins record again"
@@ -142,7 +142,8 @@ wait $idle
 is $? 0 "an IMAP session whose table shrank under it goes on to a clean logout"
 # (the refresh either sees the new size first and cannot reopen, or meets
 # the shrunk mapping: the SIGBUS guard makes that an EIO)
-like "$(dovecot_log | grep 'imap(bob)' | grep relaytab: | tail -1)" \
+like "$(dovecot_log_until 'imap\(bob\).*relaytab: .*cannot (use the table.*truncated|record 127.0.0.30.*Input/output error)' |
+	grep 'imap(bob)' | grep relaytab: | tail -1)" \
 	'cannot (use the table.*truncated|record 127.0.0.30.*Input/output error)' \
 	"... the refresh that met the shrunk file was logged as failed"
 dovecot_log | grep -q 'killed with signal'
@@ -161,7 +162,8 @@ sleep 1
 like "$(python3 "$MAILCLIENT" lmtp 127.0.0.1 "$DC_LMTP" 127.0.0.16 alice)" '^250' \
 	"LMTP delivery from 127.0.0.16 with lmtp listed and the plugin loaded in lmtp"
 is "$(entry 127.0.0.16 ip)" - "... is not recorded"
-like "$(dovecot_log | grep 'lmtp(alice).*relaytab:' | tail -1)" 'not recording: service never recorded' \
+like "$(dovecot_log_until 'lmtp\(alice\).*relaytab:.*not recording: service never recorded' |
+	grep 'lmtp(alice).*relaytab:' | tail -1)" 'not recording: service never recorded' \
 	"... the plugin ran in lmtp and refused it as a never-recorded service"
 like "$(imap_login 127.0.0.17 alice alicepw)" '^a1 OK' "IMAP login from 127.0.0.17 with that service list"
 is "$(entry 127.0.0.17 user)" alice "... is still recorded"
@@ -218,7 +220,8 @@ if [ "$DC_VERSION" = 2.3 ]; then
 	kill -HUP "$DC_MASTER"
 	sleep 1
 	like "$(imap_login 127.0.0.20 alice alicepw)" '^a1 OK' "login succeeds with relaytab_allow_loopback = maybe"
-	like "$(dovecot_log | grep 'relaytab:' | tail -1)" 'invalid relaytab_allow_loopback "maybe".*recording is disabled' \
+	like "$(dovecot_log_until 'invalid relaytab_allow_loopback "maybe"' | grep 'relaytab:' | tail -1)" \
+		'invalid relaytab_allow_loopback "maybe".*recording is disabled' \
 		"... and the log names the bad setting"
 	is "$(entry 127.0.0.20 ip)" - "... and nothing is recorded"
 else

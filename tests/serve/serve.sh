@@ -13,7 +13,10 @@ RT() { "$RELAYTAB" --table "$DC_TABLE" "$@"; }
 
 chmod 0711 "$T"
 mkdir -p "$T/sm"
-chmod 0755 "$T/sm"
+# the socket's directory has the mode the shipped tmpfiles.d gives
+# /run/relaytab (its group is not Postfix's): Postfix must still reach it
+rundir_mode=$(awk '$1 == "d" && $2 == "/run/relaytab" { print $3 }' "$top_srcdir/tools/systemd/relaytab.tmpfiles")
+chmod "$rundir_mode" "$T/sm" || bail "no mode for /run/relaytab in relaytab.tmpfiles"
 SOCK=$T/sm/socketmap
 # the IMAP clients log in from 127.0.0.x: allow loopback explicitly
 DC_ALLOW_LOOPBACK=yes
