@@ -58,3 +58,20 @@ EXTRA_DIST += dovecot-conf/2.3/95-relaytab.conf dovecot-conf/2.4/95-relaytab.con
 
 TESTS += tests/plugin/dovecot.sh
 EXTRA_DIST += tests/plugin/dovecot.sh tests/lib/dovecot-env.sh tests/lib/mailclient.py
+
+# Dovecot loads the .so; the libtool archive libtool installs beside it is
+# of no use there (Debian's own modules ship none), so it is removed, and
+# uninstall (which would read it to find the .so) removes the .so itself.
+install-data-hook: install-plugin-drop-la
+install-plugin-drop-la:
+	rm -f $(DESTDIR)$(moduledir)/lib95_relaytab_plugin.la
+if DOVECOT_24
+	rm -f $(DESTDIR)$(settingsdir)/librelaytab_settings.la
+endif
+uninstall-local: uninstall-plugin-so
+uninstall-plugin-so:
+	rm -f $(DESTDIR)$(moduledir)/lib95_relaytab_plugin.so
+if DOVECOT_24
+	rm -f $(DESTDIR)$(settingsdir)/librelaytab_settings.so
+endif
+.PHONY: install-plugin-drop-la uninstall-plugin-so

@@ -10,5 +10,5 @@ relaytab_relaytab_SOURCES = relaytab/cli/main.c relaytab/cli/cli.h \
 relaytab_relaytab_CFLAGS = $(AM_CFLAGS) $(URCU_CFLAGS) $(CDB_CFLAGS)
 relaytab_relaytab_LDADD = $(RELAYTAB_LIBS)
 
-TESTS += tests/cli/cli.sh tests/cli/settings.sh tests/cli/units.sh
-EXTRA_DIST += tests/cli/cli.sh tests/cli/settings.sh tests/cli/units.sh
+TESTS += tests/cli/cli.sh tests/cli/settings.sh tests/cli/install.sh
+EXTRA_DIST += tests/cli/cli.sh tests/cli/settings.sh tests/cli/install.sh

@@ -1,11 +1,11 @@
 #!/bin/sh
-# units.sh - the systemd units run what "make install" installs: install
-# this build under a scratch DESTDIR, put the shipped units in its
-# /etc/systemd/system, and let "systemd-analyze verify --root" check every
-# command they run; both services create the table (65536 slots, as the
-# README says) when it is missing.
+# install.sh - "make install" under a scratch DESTDIR: the systemd units
+# run what it installs (the shipped units in its /etc/systemd/system, every
+# command they run checked by "systemd-analyze verify --root"), both
+# services create the table (65536 slots, as the README says) when it is
+# missing, no libtool archive lands in Dovecot's module directory, and
+# "make uninstall" takes every file away again.
 . "$top_srcdir/tests/tap.sh"
-command -v systemd-analyze >/dev/null || skip_all "systemd-analyze is not installed"
 root=$T/root
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top_builddir" install DESTDIR="$root" \
 	>"$T/install.log" 2>&1 || { cat "$T/install.log"; bail "make install DESTDIR failed"; }
@@ -18,10 +18,18 @@ cp "$examples"/relaytab-*.service "$examples"/relaytab-*.socket "$root/etc/syste
 cp -L /bin/sh "$root/bin/sh"
 cp -L /bin/kill "$root/bin/kill"
 for unit in relaytab-watch.service relaytab-serve.service; do
+	command -v systemd-analyze >/dev/null || { skip 2 "systemd-analyze is not installed"; continue; }
 	out=$(systemd-analyze verify --root="$root" "$root/etc/systemd/system/$unit" 2>&1 |
 		grep -i 'not executable\|no such file')
 	is "$out" "" "$unit: every command it runs exists after make install"
 	like "$(grep -c "ExecStartPre=.*${sbin#"$root"} --table /run/relaytab/table create --capacity 65536 " \
 		"$root/etc/systemd/system/$unit")" '^1$' "$unit: creates a missing table, 65536 slots"
 done
+is "$(find "$root" -name '*.la' | sed "s|^$root||")" "" "no .la file installed (Dovecot's module dir holds only the .so)"
+ok "the plugin is installed" [ -n "$(find "$root" -name lib95_relaytab_plugin.so)" ]
+rm -rf "$root/etc/systemd" "$root/bin"
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top_builddir" uninstall DESTDIR="$root" \
+	>"$T/uninstall.log" 2>&1
+is "$?" 0 "make uninstall succeeds"
+is "$(find "$root" -type f -o -type l | sed "s|^$root||")" "" "... and leaves no file behind"
 tap_done
