@@ -99,6 +99,16 @@ int cli_status_for_errno(int err)
 	}
 }
 
+const char *cli_group_name(gid_t gid, char *buf, size_t size)
+{
+	struct group *gr = getgrgid(gid);
+
+	if (gr != NULL)
+		return gr->gr_name;
+	snprintf(buf, size, "%u", (unsigned)gid);
+	return buf;
+}
+
 int cli_open_table(const struct cli_global *g, int flags, struct rt_table **t_r)
 {
 	struct rt_err err;
@@ -112,15 +122,13 @@ int cli_open_table(const struct cli_global *g, int flags, struct rt_table **t_r)
 		struct stat st;
 
 		if (stat(g->table_path, &st) == 0) {
-			struct group *gr = getgrgid(st.st_gid);
-			char gid[16];
+			char group[32];
 
-			snprintf(gid, sizeof(gid), "%u", (unsigned)st.st_gid);
 			return cli_fail(EX_NOPERM, "%s (the table is group %s, mode %04o: run "
 					"as a member of that group, or give the table the "
 					"writers' group with chgrp; Dovecot's mail processes "
 					"get it from mail_access_groups)", err.msg,
-					gr != NULL ? gr->gr_name : gid,
+					cli_group_name(st.st_gid, group, sizeof(group)),
 					(unsigned)(st.st_mode & 07777));
 		}
 	}

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <sysexits.h>
 
 #include "compile.h"
@@ -55,6 +56,8 @@ const struct cli_command *cli_find_command(const char *name);
 int cli_open_table(const struct cli_global *g, int flags, struct rt_table **t_r);
 /* Exit status for an errno from a table operation. */
 int cli_status_for_errno(int err);
+/* The name of group gid, or its number if it has none (in buf). */
+const char *cli_group_name(gid_t gid, char *buf, size_t size);
 
 /* Parse a duration option; prints the usage error itself. */
 bool cli_parse_duration(const char *text, uint32_t *secs_r);

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,11 +68,11 @@ int cmd_create(const struct cli_global *g, int argc, char **argv)
 		printf("created %s: %llu slots\n", g->table_path,
 		       1ULL << co.cap_log2);
 	if (co.gid == (gid_t)-1 && stat(g->table_path, &st) == 0) {
-		struct group *gr = getgrgid(st.st_gid);
+		char group[32];
 
 		fprintf(stderr, "relaytab: warning: no --group: the table is group %s; "
 			"Dovecot's mail processes can record logins only as members "
-			"of it (mail_access_groups)\n", gr != NULL ? gr->gr_name : "(unnamed)");
+			"of it (mail_access_groups)\n", cli_group_name(st.st_gid, group, sizeof(group)));
 	}
 	return 0;
 }

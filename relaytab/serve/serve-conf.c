@@ -54,11 +54,6 @@ static int serve_uint(const char *key, const char *value, unsigned min,
 	return 0;
 }
 
-static bool serve_set(const char *s)
-{
-	return s != NULL && *s != '\0';
-}
-
 static bool serve_printable(const char *s)
 {
 	for (; *s != '\0'; s++) {
@@ -131,8 +126,7 @@ int rt_serve_conf_set(void *conf, const char *key, const char *value,
 	return rt_compile_conf_set(&c->base, key, value, err);
 }
 
-/* 127.0.0.0/8, ::1, ::ffff:127.0.0.0/104 */
-static bool serve_is_loopback(const struct sockaddr *sa)
+bool rt_serve_is_loopback(const struct sockaddr *sa)
 {
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
@@ -172,7 +166,7 @@ int rt_serve_listen_addr(const char *spec, bool allow_remote,
 	if ((r = getaddrinfo(host, colon + 1, &hints, ai_r)) != 0)
 		return rt_err_fail(err, EINVAL, "invalid serve-listen \"%s\": %s", spec,
 				   gai_strerror(r));
-	if (!allow_remote && !serve_is_loopback((*ai_r)->ai_addr)) {
+	if (!allow_remote && !rt_serve_is_loopback((*ai_r)->ai_addr)) {
 		freeaddrinfo(*ai_r);
 		*ai_r = NULL;
 		return rt_err_fail(err, EINVAL,
@@ -196,22 +190,20 @@ int rt_serve_conf_finish(struct rt_serve_conf *c, struct rt_err *err)
 		return -1;
 	if (c->policy_action == NULL && rt_conf_set_string(&c->policy_action, "OK", err) != 0)
 		return -1;
-	if (*c->socket_path == '\0' && !serve_set(c->listen) &&
-	    !serve_set(c->policy_socket) && !serve_set(c->policy_listen))
+	if (*c->socket_path == '\0' && !rt_serve_set(c->listen) &&
+	    !rt_serve_set(c->policy_socket) && !rt_serve_set(c->policy_listen))
 		return rt_err_fail(err, EINVAL, "nothing to listen on (serve-socket, serve-listen, serve-policy-socket and serve-policy-listen are all empty)");
-	if (c->max_per_client > c->max_conns)
-		c->max_per_client = c->max_conns;
 	for (int i = 0; i < 2; i++) {
 		const char *spec = i == 0 ? c->listen : c->policy_listen;
 
-		if (!serve_set(spec))
+		if (!rt_serve_set(spec))
 			continue;
 		if (rt_serve_listen_addr(spec, c->allow_remote, &ai, err) != 0)
 			return -1;
 		freeaddrinfo(ai);
 	}
 	rt_netlist_free(&c->base.exclude);
-	if (c->base.exclude_text != NULL && *c->base.exclude_text != '\0' &&
+	if (rt_serve_set(c->base.exclude_text) &&
 	    rt_netlist_parse(c->base.exclude_text, &c->base.exclude, &nerr) != 0)
 		return rt_err_fail(err, EINVAL, "exclude: %s", nerr.msg);
 	return 0;

@@ -20,14 +20,6 @@
 
 #include "group.h"
 
-union serve_addr {
-	struct sockaddr sa;
-	struct sockaddr_un un;
-	struct sockaddr_in in;
-	struct sockaddr_in6 in6;
-	struct sockaddr_storage ss;
-};
-
 /* The kernel's maximum (net.core.somaxconn): an MTA connects without
  * waiting, so a full backlog is a failed lookup (4xx) for it */
 #define SERVE_BACKLOG SOMAXCONN
@@ -50,10 +42,7 @@ static void serve_add_listener(struct serve *s, int fd, enum serve_proto proto,
  * not a socket is refused. */
 static int serve_unix(struct serve *s, const char *path, enum serve_proto proto)
 {
-	union {
-		struct sockaddr sa;
-		struct sockaddr_un un;
-	} addr = { .un = { .sun_family = AF_UNIX } };
+	union serve_addr addr = { .un = { .sun_family = AF_UNIX } };
 	char tmp[sizeof(addr.un.sun_path)];
 	struct stat st;
 	int fd;
@@ -81,7 +70,7 @@ static int serve_unix(struct serve *s, const char *path, enum serve_proto proto)
 		serve_fail("cannot chmod", tmp);
 		goto fail;
 	}
-	if (s->conf->socket_group != NULL && *s->conf->socket_group != '\0') {
+	if (rt_serve_set(s->conf->socket_group)) {
 		gid_t gid;
 
 		if (rt_group_parse(s->conf->socket_group, &gid) != 0) {
@@ -168,10 +157,7 @@ static size_t serve_systemd(struct serve *s)
 	n = atol(fds);
 	for (long i = 0; i < n && s->nlisten < SERVE_LISTEN_MAX; i++) {
 		int fd = 3 + (int)i;
-		union {
-			struct sockaddr sa;
-			struct sockaddr_storage ss;
-		} addr;
+		union serve_addr addr;
 		socklen_t alen = sizeof(addr);
 		char name[64];
 
@@ -190,11 +176,6 @@ static size_t serve_systemd(struct serve *s)
 	unsetenv("LISTEN_FDS");
 	unsetenv("LISTEN_FDNAMES");
 	return s->nlisten;
-}
-
-static bool serve_set(const char *s)
-{
-	return s != NULL && *s != '\0';
 }
 
 /* Is a listener passed by systemd bound where spec (a unix path, or a TCP
@@ -240,7 +221,7 @@ int serve_listen_open(struct serve *s)
 	bool activated = serve_systemd(s) > 0;
 
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		if (!serve_set(want[i].spec) || (activated && serve_passed(s, want[i].spec, want[i].tcp)))
+		if (!rt_serve_set(want[i].spec) || (activated && serve_passed(s, want[i].spec, want[i].tcp)))
 			continue;
 		if (activated && !want[i].tcp) {
 			/* the socket unit owns the unix sockets (their path,

@@ -298,6 +298,7 @@ static int serve_policy(struct serve *s, struct serve_conn *c)
 		struct rt_policy_query q;
 		size_t used, rlen;
 		char reply[RT_POLICY_REPLY_MAX];
+		bool temp;
 
 		r = rt_policy_feed(&c->pol, c->in + off, c->inlen - off, &used, &q);
 		off += used;
@@ -306,10 +307,9 @@ static int serve_policy(struct serve *s, struct serve_conn *c)
 		serve_table(s, rt_clock_ms());
 		rlen = rt_policy_answer(&q, s->conf->policy_action, &s->lookup,
 					s->t, rt_time_now(), reply);
+		temp = strncmp(reply, "action=DEFER_IF_REJECT", 22) == 0;
 		serve_count(s, "policy request", 14, reply, rlen - 2,
-			    q.valid && strncmp(reply, "action=DUNNO", 12) != 0 &&
-			    strncmp(reply, "action=DEFER_IF_REJECT", 22) != 0,
-			    strncmp(reply, "action=DEFER_IF_REJECT", 22) == 0);
+			    q.valid && !temp && strncmp(reply, "action=DUNNO", 12) != 0, temp);
 		memcpy(c->out + c->outlen, reply, rlen);
 		c->outlen += rlen;
 	}
@@ -439,8 +439,6 @@ static bool serve_signals(struct serve *s, rt_serve_reload_fn *reload,
 		next.policy_socket = s->conf->policy_socket;
 		s->conf->socket_path = s->conf->policy_socket = NULL;
 		next.max_conns = s->conf->max_conns;
-		if (next.max_per_client > next.max_conns)
-			next.max_per_client = next.max_conns;
 		rt_serve_conf_free(s->conf);
 		*s->conf = next;
 		serve_apply(s);
@@ -461,9 +459,7 @@ static void serve_fd_limit(struct serve *s)
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return;
 	if (rl.rlim_cur < rl.rlim_max) {
-		rlim_t want = rl.rlim_max;
-
-		rl.rlim_cur = want;
+		rl.rlim_cur = rl.rlim_max;
 		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
 			(void)getrlimit(RLIMIT_NOFILE, &rl);
 	}
@@ -476,8 +472,6 @@ static void serve_fd_limit(struct serve *s)
 			"what the descriptor limit (%llu) allows; serving at most %u\n",
 			s->conf->max_conns, (unsigned long long)rl.rlim_cur, max);
 		s->conf->max_conns = max;
-		if (s->conf->max_per_client > max)
-			s->conf->max_per_client = max;
 	}
 }
 

@@ -19,12 +19,6 @@
 
 #define SERVE_DIAG_TIMEOUT_US 100000	/* the kernel answers at once */
 
-union serve_sockaddr {
-	struct sockaddr sa;
-	struct sockaddr_in in;
-	struct sockaddr_in6 in6;
-};
-
 int serve_peer_open(void)
 {
 	struct timeval tv = { 0, SERVE_DIAG_TIMEOUT_US };
@@ -35,20 +29,10 @@ int serve_peer_open(void)
 	return fd;
 }
 
-static bool serve_is_loopback_peer(const union serve_sockaddr *a)
-{
-	static const uint8_t v6_loopback[16] = { [15] = 1 };
-
-	if (a->sa.sa_family == AF_INET)
-		return (ntohl(a->in.sin_addr.s_addr) >> 24) == 127;
-	return a->sa.sa_family == AF_INET6 &&
-		memcmp(a->in6.sin6_addr.s6_addr, v6_loopback, 16) == 0;
-}
-
 /* The owner of the socket at the other end of a loopback TCP connection:
  * the socket whose source is our peer and whose destination is us. */
-static int serve_loopback_uid(int diag, const union serve_sockaddr *peer,
-			      const union serve_sockaddr *self, uid_t *uid)
+static int serve_loopback_uid(int diag, const union serve_addr *peer,
+			      const union serve_addr *self, uid_t *uid)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -99,13 +83,13 @@ void serve_peer(int diag, int fd, bool tcp, struct serve_client *cl)
 {
 	memset(cl, 0, sizeof(*cl));
 	if (tcp) {
-		union serve_sockaddr peer, self;
+		union serve_addr peer, self;
 		socklen_t plen = sizeof(peer), slen = sizeof(self);
 
 		if (getpeername(fd, &peer.sa, &plen) != 0 ||
 		    getsockname(fd, &self.sa, &slen) != 0)
 			return;		/* all such clients count as one */
-		if (diag >= 0 && serve_is_loopback_peer(&peer) &&
+		if (diag >= 0 && rt_serve_is_loopback(&peer.sa) &&
 		    peer.sa.sa_family == self.sa.sa_family &&
 		    serve_loopback_uid(diag, &peer, &self, &cl->uid) == 0)
 			return;		/* a local user, as on the unix socket */

@@ -4,9 +4,12 @@
 #ifndef RELAYTAB_SERVE_PRIV_H
 #define RELAYTAB_SERVE_PRIV_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 #include "lookup.h"
 #include "policy.h"
@@ -25,6 +28,15 @@ struct serve_handle {
 	int fd;
 	enum serve_proto proto;		/* listeners and connections */
 	bool tcp;			/* listeners: clients by address */
+};
+
+/* Any socket address serve meets (getsockname, getpeername, bind). */
+union serve_addr {
+	struct sockaddr sa;
+	struct sockaddr_un un;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+	struct sockaddr_storage ss;
 };
 
 /* A unix socket serve made, to remove at exit if it is still ours. */

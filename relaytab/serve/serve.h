@@ -10,6 +10,7 @@
 #include "compile.h"
 
 struct addrinfo;
+struct sockaddr;
 
 #define RT_SERVE_SOCKET_DEFAULT "/run/relaytab/socketmap"
 /* The default idle timeout, fitted to the MTAs (their source: see
@@ -37,9 +38,11 @@ struct rt_serve_conf {
 	char *names;		/* serve-names, default "relay,relaytab" */
 	char *value;		/* serve-value, default "OK" */
 	unsigned max_conns;	/* serve-max-connections, default 1000 */
-	unsigned max_per_client; /* serve-max-per-client, default 500: by
-				   uid on a unix socket, by address on TCP */
-	unsigned idle_timeout;	/* serve-idle-timeout seconds, default 30 */
+	unsigned max_per_client; /* serve-max-per-client, default 500 (no
+				   limit of its own at max_conns or above): by
+				   uid on a unix socket and on loopback TCP, by
+				   address on other TCP */
+	unsigned idle_timeout;	/* serve-idle-timeout seconds, default 330 */
 };
 
 void rt_serve_conf_init(struct rt_serve_conf *c);
@@ -56,6 +59,13 @@ int rt_serve_conf_finish(struct rt_serve_conf *c, struct rt_err *err);
  * *ai_r (freeaddrinfo it), or -1 with err. */
 int rt_serve_listen_addr(const char *spec, bool allow_remote,
 			 struct addrinfo **ai_r, struct rt_err *err);
+/* Is a string setting given (not unset, not empty)? */
+static inline bool rt_serve_set(const char *value)
+{
+	return value != NULL && *value != '\0';
+}
+/* Is sa a loopback address: 127.0.0.0/8, ::1, ::ffff:127.0.0.0/104? */
+bool rt_serve_is_loopback(const struct sockaddr *sa);
 
 /* Run the server until SIGTERM/SIGINT. reload(context, conf_r) is called
  * on SIGHUP to read the settings again (0 = use *conf_r). verbose: 0 quiet,

@@ -8,6 +8,8 @@
 . "$top_srcdir/tests/tap.sh"
 
 SMCLIENT=$top_srcdir/tests/serve/smclient.py
+PYTHONPATH=$top_srcdir/tests/serve	# the clients below import smclient
+export PYTHONPATH
 RT() { "$RELAYTAB" --table "$T/table" "$@"; }
 chmod 0711 "$T"
 mkdir -p "$T/sm"
@@ -31,7 +33,6 @@ stop_serve() { kill -TERM $SERVE; wait $SERVE; }
 start_serve perclient --max-connections 10 --max-per-client 2
 is "$(python3 - "$T/sm/perclient" <<'PY'
 import os, sys
-sys.path.insert(0, os.path.join(os.environ["top_srcdir"], "tests", "serve"))
 import smclient
 held = [smclient.connect(sys.argv[1]) for _ in range(2)]
 out = [smclient.ask(s, "relay 127.0.0.2") for s in held]
@@ -71,8 +72,7 @@ stop_serve
 # all taken: a new connection evicts the one idle longest (idle >= 1 s)
 start_serve evict --max-connections 3
 is "$(python3 - "$T/sm/evict" <<'PY'
-import os, sys, time
-sys.path.insert(0, os.path.join(os.environ["top_srcdir"], "tests", "serve"))
+import sys, time
 import smclient
 held = []
 for _ in range(3):
@@ -98,8 +98,7 @@ like "$(cat "$T/evict.log")" '1 evicted' "... and counted when serve stops"
 # other connections are served
 start_serve slow --idle-timeout 1
 is "$(python3 - "$T/sm/slow" <<'PY'
-import os, sys, time
-sys.path.insert(0, os.path.join(os.environ["top_srcdir"], "tests", "serve"))
+import sys, time
 import smclient
 idle = smclient.connect(sys.argv[1])
 out = []
@@ -151,8 +150,7 @@ stop_serve
 # the waiting connection when descriptors are free again
 start_serve nofile --max-connections 100
 python3 - "$T/sm/nofile" "$SERVE" > "$T/nofile.out" <<'PY' &
-import os, subprocess, sys, time
-sys.path.insert(0, os.path.join(os.environ["top_srcdir"], "tests", "serve"))
+import subprocess, sys, time
 import smclient
 def ticks(pid):
     with open("/proc/%s/stat" % pid) as f:
