@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-util.h"
 #include "netstring.h"
 #include "table.h"
 
@@ -98,27 +99,12 @@ struct setup {
 
 static pid_t parent_pid;
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void sleep_s(double s)
 {
 	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
 
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* The i-th address: i < LIVE recorded, LIVE <= i < 2 * LIVE absent. */
@@ -131,21 +117,11 @@ static void key_of(unsigned i, char *buf, size_t size)
 
 static void print_machine(void)
 {
-	char cpu[256] = "unknown CPU", line[512], date[64];
+	char cpu[256] = "unknown CPU", date[64];
 	time_t tt = time(NULL);
 	struct utsname u;
-	FILE *f;
 
-	if ((f = fopen("/proc/cpuinfo", "r")) != NULL) {
-		while (fgets(line, sizeof(line), f) != NULL) {
-			if (strncmp(line, "model name", 10) == 0 && strchr(line, ':') != NULL) {
-				snprintf(cpu, sizeof(cpu), "%s", strchr(line, ':') + 2);
-				cpu[strcspn(cpu, "\n")] = '\0';
-				break;
-			}
-		}
-		fclose(f);
-	}
+	bench_cpu_model(cpu, sizeof(cpu));
 	if (uname(&u) != 0)
 		snprintf(u.release, sizeof(u.release), "?");
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&tt));

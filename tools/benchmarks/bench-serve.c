@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-util.h"
 #include "compile.h"
 #include "netstring.h"
 #include "table.h"
@@ -30,25 +31,10 @@
 
 static char sock_path[256];
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void key_of(uint32_t i, char *buf, size_t size)
 {
 	/* even i: a recorded address, odd i: a miss */
 	snprintf(buf, size, "10.%u.%u.%u", (i >> 16) & 255, (i >> 8) & 255, i & 255);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 struct client {

@@ -17,16 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-util.h"
 #include "compile.h"
 #include "table-priv.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void ip_of(uint32_t i, struct rt_addr *a)
 {
@@ -231,21 +224,11 @@ int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "/dev/shm";
 	const char *relaytab = argc > 2 ? argv[2] : NULL;
-	char path[512], cpu[256] = "?", line[512], date[64];
+	char path[512], cpu[256] = "?", date[64];
 	time_t tt = time(NULL);
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/bench-table.%ld", dir, (long)getpid());
-	if ((f = fopen("/proc/cpuinfo", "r")) != NULL) {
-		while (fgets(line, sizeof(line), f) != NULL) {
-			if (strncmp(line, "model name", 10) == 0) {
-				snprintf(cpu, sizeof(cpu), "%s", strchr(line, ':') + 2);
-				cpu[strcspn(cpu, "\n")] = '\0';
-				break;
-			}
-		}
-		fclose(f);
-	}
+	bench_cpu_model(cpu, sizeof(cpu));
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&tt));
 	printf("relaytab table benchmark - %s, %ld cores, %s\n", cpu,
 	       sysconf(_SC_NPROCESSORS_ONLN), date);
