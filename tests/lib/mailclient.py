@@ -4,7 +4,10 @@ chosen loopback source address. Prints one result line; exit 0 on success.
 
   mailclient.py imap HOST PORT SRC USER PASS [--idle SECS] [--id-ip IP] [--time]
                 [--anonymous]   (AUTHENTICATE ANONYMOUS, USER as the trace)
-  mailclient.py pop3 HOST PORT SRC USER PASS [--xclient-ip IP]
+                [--starttls]    (STARTTLS first, the certificate not checked:
+                                 a stock Dovecot refuses plaintext LOGIN
+                                 from a non-local address without it)
+  mailclient.py pop3 HOST PORT SRC USER PASS [--xclient-ip IP] [--starttls] (STLS)
   mailclient.py lmtp HOST PORT SRC RCPT
   mailclient.py smtp-rcpt HOST PORT SRC RCPT [HELO [SENDER]]
                                                   (prints the RCPT reply code)
@@ -12,6 +15,7 @@ chosen loopback source address. Prints one result line; exit 0 on success.
 """
 import base64
 import socket
+import ssl
 import sys
 import time
 
@@ -42,13 +46,31 @@ class Lines:
     def send(self, text):
         self.sock.sendall(text.encode() + b"\r\n")
 
+    def start_tls(self):
+        """Wrap the connection in TLS (after the server's go-ahead); the
+        test servers' certificates are self-signed, so none is checked."""
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        self.sock = ctx.wrap_socket(self.sock)
+        self.buf = b""
 
-def imap_open(host, port, src, user, password, id_ip=None, anonymous=False):
+
+def imap_open(host, port, src, user, password, id_ip=None, anonymous=False,
+              starttls=False):
     """Connect from src and LOGIN (or AUTHENTICATE ANONYMOUS with user as
     the trace); returns (connection, tagged reply line). The session stays
     open: end it with imap_logout()."""
     c = Lines(connect(host, port, src))
     c.line()
+    if starttls:
+        c.send("a9 STARTTLS")
+        r = c.line()
+        while not r.startswith("a9 "):
+            r = c.line()
+        if not r.startswith("a9 OK"):
+            return c, r
+        c.start_tls()
     if id_ip is not None:
         c.send('a0 ID ("x-originating-ip" "%s")' % id_ip)
         while not c.line().startswith("a0 "):
@@ -79,7 +101,7 @@ def imap_logout(c):
 def imap(host, port, src, user, password, opts):
     id_ip = opts[opts.index("--id-ip") + 1] if "--id-ip" in opts else None
     c, r = imap_open(host, port, src, user, password, id_ip,
-                     "--anonymous" in opts)
+                     "--anonymous" in opts, "--starttls" in opts)
     ok = r.startswith("a1 OK")
     print(r)
     if "--time" in opts:
@@ -100,6 +122,14 @@ def imap(host, port, src, user, password, opts):
 def pop3(host, port, src, user, password, opts):
     c = Lines(connect(host, port, src))
     c.line()
+    if "--starttls" in opts:
+        c.send("STLS")
+        r = c.line()
+        if not r.startswith("+OK"):
+            print(r)
+            c.sock.close()
+            return 1
+        c.start_tls()
     if "--xclient-ip" in opts:
         ip = opts[opts.index("--xclient-ip") + 1]
         c.send("XCLIENT ADDR=%s" % ip)
