@@ -1,7 +1,9 @@
 #!/bin/bash
-# booted.sh - the administrator's path, on a booted Debian 12: builds the
-# packages (tools/build-debs), copies a fresh Debian 12 root
-# (tools/debian-root bookworm-booted), installs Debian's own dovecot-imapd,
+# booted.sh - the administrator's path, on a booted Debian 12 (or, with
+# RT_BOOTED_SUITE=trixie, Debian 13 and Dovecot 2.4): builds the packages
+# (tools/build-debs; for Debian 13 inside the Debian 13 build root of
+# tools/debian-root trixie, against its Dovecot 2.4), copies a fresh root
+# (tools/debian-root bookworm-booted or trixie-booted), installs Debian's own dovecot-imapd,
 # dovecot-pop3d, postfix and postfix-cdb there with their default
 # configuration, boots the root's systemd in namespaces of its own (pid,
 # mount, network), and then does what the README's "Install the packages"
@@ -18,8 +20,30 @@
 [ "$(id -u)" -eq 0 ] || skip_all "needs root"
 command -v unshare >/dev/null && command -v nsenter >/dev/null || skip_all "needs unshare and nsenter"
 
+suite=${RT_BOOTED_SUITE:-bookworm}
 debs=$T/debs
-"$top_srcdir/tools/build-debs" "$debs" >"$T/build-debs.log" 2>&1 ||
+case $suite in
+bookworm)
+	postfix_unit=postfix@-.service
+	"$top_srcdir/tools/build-debs" "$debs" >"$T/build-debs.log" 2>&1 ;;
+trixie)
+	postfix_unit=postfix.service
+	# built where Debian 13's dovecot-dev is, from a copy of the tree
+	broot=$("$top_srcdir/tools/debian-root" trixie 2>"$T/root.log") ||
+		{ sed 's/^/# /' "$T/root.log"; bail "no Debian 13 build root (tools/debian-root trixie)"; }
+	[ -n "$broot" ] && [ -f "$broot/etc/debian_version" ] || bail "tools/debian-root printed no root"
+	rm -rf --one-file-system "$broot/src/debs"
+	mkdir -p "$broot/src/debs/relaytab"
+	if git -C "$top_srcdir" rev-parse --git-dir >/dev/null 2>&1; then
+		(cd "$top_srcdir" && git ls-files -z --cached --others --exclude-standard |
+			tar --null -T - -cf -) | tar -C "$broot/src/debs/relaytab" -xf -
+	else
+		tar -C "$top_srcdir" --exclude=./_build -cf - . | tar -C "$broot/src/debs/relaytab" -xf -
+	fi
+	chroot "$broot" /src/debs/relaytab/tools/build-debs /src/debs/out >"$T/build-debs.log" 2>&1 &&
+		mkdir -p "$debs" && cp "$broot"/src/debs/out/*.deb "$debs/" ;;
+*)	bail "RT_BOOTED_SUITE: bookworm or trixie, not '$suite'" ;;
+esac ||
 	{ sed 's/^/# /' "$T/build-debs.log"; bail "the packages do not build"; }
 ok "the packages build (dpkg-buildpackage) and lintian finds no error or warning" \
 	grep -q '^build-debs: lintian: no error, no warning' "$T/build-debs.log"
@@ -28,8 +52,8 @@ for p in relaytab dovecot-relaytab; do
 	diag "$(basename "$deb"): $(stat -c %s "$deb") bytes, installed $(dpkg-deb -f "$deb" Installed-Size) KiB"
 done
 
-base=$("$top_srcdir/tools/debian-root" bookworm-booted 2>"$T/root.log") ||
-	{ sed 's/^/# /' "$T/root.log"; bail "no Debian 12 root (tools/debian-root bookworm-booted)"; }
+base=$("$top_srcdir/tools/debian-root" "$suite-booted" 2>"$T/root.log") ||
+	{ sed 's/^/# /' "$T/root.log"; bail "no root to boot (tools/debian-root $suite-booted)"; }
 [ -n "$base" ] && [ -f "$base/etc/debian_version" ] && [ "$base" != / ] ||
 	bail "tools/debian-root printed no root ('$base')"
 # a fresh copy, beside the cached one (the same file system)
@@ -112,7 +136,7 @@ rcpt_until() {
 active() { in_root systemctl is-active "$@" 2>&1 | tr '\n' ' ' | sed 's/ $//'; }
 
 boot
-is "$(active dovecot.service postfix@-.service)" "active active" "Debian's Dovecot and Postfix run in the booted root"
+is "$(active dovecot.service $postfix_unit)" "active active" "Debian's Dovecot and Postfix run in the booted root"
 is "$(rcpt 192.0.2.10)" 454 "before relaytab: relay from 192.0.2.10 deferred (454: Debian's defer_unauth_destination)"
 
 # README, "Install the packages"
@@ -131,8 +155,16 @@ is "$(in_root systemctl is-enabled relaytab-watch.service relaytab-serve.socket 
 	"enabled disabled " "watch enabled, serve's socket installed but not enabled"
 ok "the map cdb:/var/lib/relaytab/relay exists" in_root test -f /var/lib/relaytab/relay.cdb
 ok "the conf.d snippet is active" in_root test -f /etc/dovecot/conf.d/95-relaytab.conf
-is "$(in_root doveconf -h -f protocol=imap mail_plugins 2>&1) / $(in_root doveconf -h -f protocol=pop3 mail_plugins 2>&1)" \
-	" relaytab /  relaytab" "doveconf: the plugin loads for imap and pop3"
+abi=$(in_root dpkg-query -W -f='${Depends}' dovecot-relaytab | grep -o 'dovecot-abi-[^ ,]*')
+like "$(in_root dpkg-query -W -f='${Provides}' dovecot-core)" "(^|, )$abi(,|$)" \
+	"dovecot-relaytab depends on the ABI the root's dovecot-core provides (${abi:-none})"
+if [ "$suite" = trixie ]; then
+	ok "Dovecot 2.4: the settings module is installed" \
+		in_root test -f /usr/lib/dovecot/modules/settings/librelaytab_settings.so
+fi
+like "$(in_root doveconf -h -f protocol=imap mail_plugins 2>&1) / $(in_root doveconf -h -f protocol=pop3 mail_plugins 2>&1)" \
+	'^ *relaytab( = yes)? */ *relaytab( = yes)? *$' "doveconf: the plugin loads for imap and pop3"
+diag "$(in_root dovecot --version), Postfix $(in_root postconf -h mail_version)"
 in_root postconf -e 'smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, check_client_access cdb:/var/lib/relaytab/relay, reject_unauth_destination'
 in_root postfix reload >/dev/null 2>&1
 is "$(in_root postconf -h smtpd_relay_restrictions 2>&1)" \
@@ -188,7 +220,7 @@ is "$(rcpt 192.0.2.20)" 554 "socketmap: relay from 192.0.2.20 denied"
 poweroff
 ok "the root powered off" [ -z "$sd" ]
 boot
-is "$(active relaytab-table.service relaytab-watch.service relaytab-serve.service dovecot.service postfix@-.service)" \
+is "$(active relaytab-table.service relaytab-watch.service relaytab-serve.service dovecot.service $postfix_unit)" \
 	"active active active active active" "after the reboot: table, watch, serve, Dovecot and Postfix run"
 is "$(in_root stat -c '%a %U:%G' /run/relaytab/table 2>&1)" "660 relaytab:relaytab" "after the reboot: a new table"
 is "$(rcpt 192.0.2.16)" 554 "after the reboot: relay from 192.0.2.16 denied before a login"
@@ -206,7 +238,8 @@ is "$rc" 0 "apt-get remove dovecot-relaytab relaytab"
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$T/remove.log"
 is "$(rcpt_until 554 192.0.2.17)" 554 "removed: the map is empty, relay from 192.0.2.17 denied (not a lookup error)"
 like "$(imap 192.0.2.17)" '^a1 OK' "removed: IMAP logins still work (the snippet set aside, Dovecot reloaded)"
-ok "removed: doveconf reads the configuration" in_root doveconf -n >/dev/null
+in_root doveconf -n >/dev/null 2>&1
+is "$?" 0 "removed: doveconf reads the configuration"
 # README, "Removing the packages"
 in_root postconf -e 'smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination'
 in_root postfix reload >/dev/null 2>&1
@@ -216,8 +249,8 @@ is "$rc" 0 "apt-get purge dovecot-relaytab relaytab"
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$T/purge.log"
 is "$(in_root sh -c 'ls -d /etc/dovecot/conf.d/95-relaytab* /var/lib/relaytab /run/relaytab /etc/relaytab.conf /lib/systemd/system/relaytab-* 2>/dev/null')" "" \
 	"purged: no relaytab file is left"
-in_root systemctl restart dovecot.service postfix@-.service
-is "$(active dovecot.service postfix@-.service)" "active active" "purged: Dovecot and Postfix restart"
+in_root systemctl restart dovecot.service $postfix_unit
+is "$(active dovecot.service $postfix_unit)" "active active" "purged: Dovecot and Postfix restart"
 is "$(in_root postfix check 2>&1)" "" "purged: postfix check is silent"
 like "$(imap 192.0.2.17)" '^a1 OK' "purged: IMAP login works"
 poweroff
