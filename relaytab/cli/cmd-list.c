@@ -1,11 +1,19 @@
-/* cmd-list.c - "relaytab list": the entries, sorted by IP, as text or JSON. */
+/* cmd-list.c - "relaytab list": the entries, sorted by IP, as text or JSON.
+ * The text is columns separated by two spaces, each as wide as its widest
+ * value (the address first, then a space: "cut -d' ' -f1" gives it), with
+ * a header line naming them when the output is a terminal. */
 #include "cli.h"
 #include "array.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* a user name as list prints it (control bytes escaped: up to 4 bytes each) */
+#define LIST_USER_MAX (4 * sizeof(((struct rt_record *)0)->user) + 1)
 
 struct list_ctx {
 	struct rt_record *recs;
@@ -54,6 +62,24 @@ static size_t list_merge(struct rt_record *recs, size_t n)
 	return out;
 }
 
+/* The user name as the text output prints it, into buf. */
+static const char *list_user(const struct rt_record *rec, char *buf, size_t size)
+{
+	FILE *f = fmemopen(buf, size, "w");
+
+	buf[0] = '\0';
+	if (f != NULL) {
+		cli_put_user(f, rec->user, false);
+		fclose(f);
+	}
+	return buf;
+}
+
+static bool list_shown(const struct rt_record *rec, bool all, uint32_t now, uint32_t grace)
+{
+	return all || rt_record_live(rec, now, grace);
+}
+
 int cmd_list(const struct cli_global *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -65,7 +91,8 @@ int cmd_list(const struct cli_global *g, int argc, char **argv)
 	const struct cli_command *self = cli_find_command("list");
 	struct list_ctx ctx = { NULL, 0, 0 };
 	bool json = false, all = false, have_grace = false, first = true;
-	char addr[RT_ADDR_STRLEN], t1[32], t2[32];
+	char addr[RT_ADDR_STRLEN], t1[32], t2[32], user[LIST_USER_MAX];
+	int w_addr = (int)strlen("ADDRESS"), w_user = (int)strlen("USER");
 	uint32_t grace = 0, now = cli_now();
 	struct rt_table *t;
 	int c, r, status;
@@ -106,10 +133,25 @@ int cmd_list(const struct cli_global *g, int argc, char **argv)
 	ctx.n = list_merge(ctx.recs, ctx.n);
 	if (json)
 		fputs("[", stdout);
+	for (size_t i = 0; !json && i < ctx.n; i++) {
+		const struct rt_record *rec = &ctx.recs[i];
+		int n;
+
+		if (!list_shown(rec, all, now, grace))
+			continue;
+		rt_addr_format(&rec->ip, addr);
+		if ((n = (int)strlen(addr)) > w_addr)
+			w_addr = n;
+		if ((n = (int)strlen(list_user(rec, user, sizeof(user)))) > w_user)
+			w_user = n;
+	}
+	if (!json && isatty(STDOUT_FILENO))
+		printf("%-*s  %-*s  %-7s  %-20s  %-20s  %s\n", w_addr, "ADDRESS", w_user, "USER",
+		       "SERVICE", "FIRST SEEN", "LAST SEEN", "LOGINS");
 	for (size_t i = 0; i < ctx.n; i++) {
 		const struct rt_record *rec = &ctx.recs[i];
 
-		if (!all && !rt_record_live(rec, now, grace))
+		if (!list_shown(rec, all, now, grace))
 			continue;
 		rt_addr_format(&rec->ip, addr);
 		cli_iso_time(rec->first_seen, t1);
@@ -122,9 +164,8 @@ int cmd_list(const struct cli_global *g, int argc, char **argv)
 			       rt_service_name(rec->service), t1, t2, rec->count,
 			       rt_record_live(rec, now, grace) ? "true" : "false");
 		} else {
-			printf("%-39s ", addr);
-			cli_put_user(stdout, rec->user, false);
-			printf("\t%s\t%s\t%s\t%u\n", rt_service_name(rec->service),
+			printf("%-*s  %-*s  %-7s  %-20s  %-20s  %u\n", w_addr, addr, w_user,
+			       list_user(rec, user, sizeof(user)), rt_service_name(rec->service),
 			       t1, t2, rec->count);
 		}
 		first = false;

@@ -47,11 +47,21 @@ RELAYTAB_NOW=$((NOW + 100)) RT query 192.0.2.1 --grace 90; is $? 1 "query --grac
 RELAYTAB_NOW=$((NOW + 100)) RT query 192.0.2.1 --grace 2m; is $? 0 "query --grace 2m after 100 s: 0"
 RT list > "$T/list.out"
 cat > "$T/list.ref" <<REF
-192.0.2.1                               alice	imap	2027-01-15T08:00:00Z	2027-01-15T08:00:00Z	2
-198.51.100.7                            manual	manual	2027-01-15T08:00:00Z	2027-01-15T08:00:00Z	1
-2001:db8::5                             bob	pop3	2027-01-15T08:00:00Z	2027-01-15T08:00:00Z	1
+192.0.2.1     alice   imap     2027-01-15T08:00:00Z  2027-01-15T08:00:00Z  2
+198.51.100.7  manual  manual   2027-01-15T08:00:00Z  2027-01-15T08:00:00Z  1
+2001:db8::5   bob     pop3     2027-01-15T08:00:00Z  2027-01-15T08:00:00Z  1
 REF
-ok "list output (sorted, IPv4 first)" cmp -s "$T/list.out" "$T/list.ref"
+ok "list output (sorted, IPv4 first; columns as wide as their values, no tab)" cmp -s "$T/list.out" "$T/list.ref" ||
+	diff "$T/list.ref" "$T/list.out" | sed 's/^/# /'
+# on a terminal (script(1) gives it one), a header names the columns
+if command -v script >/dev/null; then
+	script -qec "env RELAYTAB_NOW=$NOW '$RELAYTAB' --table '$TB' list" /dev/null | tr -d '\r' > "$T/list.tty"
+	is "$(head -n 1 "$T/list.tty")" "ADDRESS       USER    SERVICE  FIRST SEEN            LAST SEEN             LOGINS" \
+		"list on a terminal: a header line first"
+	is "$(tail -n +2 "$T/list.tty")" "$(cat "$T/list.ref")" "... then the same lines"
+else
+	skip 2 "script(1) is not installed"
+fi
 RT list --json | python3 -m json.tool > /dev/null; is $? 0 "list --json is valid JSON"
 is "$(RT list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 3 "list --json has 3 entries"
 is "$(RELAYTAB_NOW=$((NOW + 4000)) RT list | wc -l)" 0 "list hides expired entries"
