@@ -88,6 +88,14 @@ static int rt_init_file(int fd, unsigned cap_log2, uint32_t grace,
 	return 0;
 }
 
+/* Whether the open file fd already has group gid. */
+static bool rt_fd_has_group(int fd, gid_t gid)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && st.st_gid == gid;
+}
+
 int rt_table_create(const char *path, const struct rt_create_opts *opts,
 		    struct rt_err *err)
 {
@@ -124,7 +132,10 @@ int rt_table_create(const char *path, const struct rt_create_opts *opts,
 		errno = saved;
 		return -1;
 	}
-	if (opts->gid != (gid_t)-1 && fchown(p.fd, (uid_t)-1, opts->gid) != 0) {
+	/* (only if it is not that group already: a sandboxed service may not
+	 * call fchown at all, and need not when the group is its own) */
+	if (opts->gid != (gid_t)-1 && !rt_fd_has_group(p.fd, opts->gid) &&
+	    fchown(p.fd, (uid_t)-1, opts->gid) != 0) {
 		saved = errno;
 		rt_publish_abort(&p);
 		return rt_err_fail(err, saved, "cannot set the group of %s: %s",

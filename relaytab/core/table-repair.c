@@ -1,4 +1,5 @@
-/* table-repair.c - what the table's owner (relaytab watch, as root) does
+/* table-repair.c - what the table's owner (relaytab watch, as root or with
+ * CAP_SYS_PTRACE, to read the lock owners' /proc/PID/maps) does
  * about damage that writers leave behind or forge: a repair pass over the
  * slots, a share at a time, and restoring in place a header or size that
  * was spoiled. */

@@ -109,7 +109,7 @@ boot() {
 		sleep 0.5; _w=$((_w + 1))
 	done
 	# the addresses the test's clients and servers use
-	for a in 1 10 11 12 13 14 15 16 17 20; do
+	for a in 1 10 11 12 13 14 15 16 17 18 20; do
 		in_net ip addr add "192.0.2.$a/32" dev lo
 	done
 }
@@ -195,26 +195,78 @@ diag "denied $((SECONDS - t0)) s after the first allowed answer"
 in_root sed -i 's/^grace = .*/grace = 30m/' /etc/relaytab.conf
 in_root systemctl reload relaytab-watch.service
 
+# a table damaged while watch is down (a mail user can write it): watch,
+# sandboxed as the relaytab user, replaces it when it starts
+in_root systemctl stop relaytab-watch.service
+tb=/proc/$sd/root/run/relaytab/table
+python3 -c "
+import os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY)
+os.pwrite(fd, b'not a table' * 64, 0)
+os.close(fd)" "$tb"
+ok "the damaged table is refused" sh -c "! nsenter -t $sd -m -p -r -w relaytab stats >/dev/null 2>&1"
+in_root systemctl start relaytab-watch.service
+_w=0
+until in_root relaytab stats >/dev/null 2>&1 || [ $_w -ge 50 ]; do sleep 0.2; _w=$((_w + 1)); done
+like "$(in_root journalctl -q -u relaytab-watch.service 2>&1)" 'could not be opened .*replaced it' \
+	"watch replaced the damaged table at its start"
+is "$(in_root stat -c '%a %U:%G' /run/relaytab/table)" "660 relaytab:relaytab" "... with the same mode and group"
+like "$(imap 192.0.2.18)" '^a1 OK' "IMAP login from 192.0.2.18 into the new table"
+is "$(rcpt_until 250 192.0.2.18)" 250 "map: relay from 192.0.2.18 allowed"
+
+# a lock forged in a slot in the name of a live process of another user
+# (alice's), which does not map the table: watch's repair pass releases it
+# (it reads that process's /proc/PID/maps: CAP_SYS_PTRACE)
+in_root runuser -u alice -- sleep 120 >/dev/null 2>&1 &
+_w=0
+while ! pid=$(in_root pgrep -u alice -x sleep) && [ $_w -lt 50 ]; do sleep 0.1; _w=$((_w + 1)); done
+start=$(in_root cat "/proc/$pid/stat" | cut -d')' -f2 | awk '{print $20}')
+size=$(stat -c %s "$tb")
+python3 -c "
+import os, struct, sys
+fd = os.open(sys.argv[1], os.O_WRONLY)
+word = (int(sys.argv[3]) & 0xffffffff) << 32 | int(sys.argv[2])
+os.pwrite(fd, struct.pack('<Q', word), int(sys.argv[4]))
+os.close(fd)" "$tb" "$pid" "$start" $((size - 256 * 65536 + 256 * 40000))
+_w=0
+until in_root journalctl -q -u relaytab-watch.service 2>/dev/null | grep -q '1 forged lock' || [ $_w -ge 75 ]; do
+	sleep 0.2; _w=$((_w + 1))
+done
+like "$(in_root journalctl -q -u relaytab-watch.service 2>&1)" 'repaired table .* 1 forged lock' \
+	"watch released a lock forged in the name of alice's sleep ($pid)"
+in_root pkill -u alice -x sleep
+
 # README step 6: relaytab serve as a policy service
 in_root systemctl enable --now relaytab-policy.socket relaytab-serve.socket >/dev/null 2>&1
-in_root postconf -e 'smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, check_policy_service unix:private/relaytab-policy, reject_unauth_destination'
+in_root postconf -e 'smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, check_policy_service unix:relaytab/policy, reject_unauth_destination'
 in_root postfix reload >/dev/null 2>&1
+is "$(in_root stat -c '%a %U:%G' /var/spool/postfix/relaytab /var/spool/postfix/relaytab/policy | tr '\n' ' ')" \
+	"755 root:root 660 root:postfix " "the policy socket: in a directory of root's, group postfix"
+is "$(in_root postfix check 2>&1)" "" "postfix check is silent about it"
 is "$(rcpt 192.0.2.13)" 554 "policy: relay from 192.0.2.13 denied before a login"
 like "$(imap 192.0.2.13)" '^a1 OK' "IMAP login from 192.0.2.13"
-is "$(rcpt_until 250 192.0.2.13)" 250 "policy: relay from 192.0.2.13 allowed (chrooted smtpd, unix:private/relaytab-policy)"
+is "$(rcpt_until 250 192.0.2.13)" 250 "policy: relay from 192.0.2.13 allowed (chrooted smtpd, unix:relaytab/policy)"
 is "$(rcpt 192.0.2.20)" 554 "policy: relay from 192.0.2.20 denied"
 is "$(active relaytab-serve.service)" active "relaytab-serve.service was started by its socket"
 
-# ... and as a socketmap over TCP on loopback, for the chrooted smtpd
+# ... as a socketmap, on the socket beside it
+in_root postconf -e 'smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, check_client_access socketmap:unix:relaytab/socketmap:relay, reject_unauth_destination'
+in_root postfix reload >/dev/null 2>&1
+is "$(rcpt 192.0.2.15)" 554 "socketmap: relay from 192.0.2.15 denied before a login"
+like "$(imap 192.0.2.15)" '^a1 OK' "IMAP login from 192.0.2.15"
+is "$(rcpt_until 250 192.0.2.15)" 250 "socketmap: relay from 192.0.2.15 allowed (chrooted smtpd, unix:relaytab/socketmap)"
+is "$(rcpt 192.0.2.20)" 554 "socketmap: relay from 192.0.2.20 denied"
+
+# ... and as a socketmap over TCP on loopback
 in_root sh -c 'echo "serve-listen = 127.0.0.1:10027" >> /etc/relaytab.conf'
 in_root systemctl enable relaytab-serve.service >/dev/null 2>&1
 in_root systemctl restart relaytab-serve.service
 in_root postconf -e 'smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, check_client_access socketmap:inet:127.0.0.1:10027:relay, reject_unauth_destination'
 in_root postfix reload >/dev/null 2>&1
-is "$(rcpt 192.0.2.14)" 554 "socketmap: relay from 192.0.2.14 denied before a login"
+is "$(rcpt 192.0.2.14)" 554 "socketmap over TCP: relay from 192.0.2.14 denied before a login"
 like "$(imap 192.0.2.14)" '^a1 OK' "IMAP login from 192.0.2.14"
-is "$(rcpt_until 250 192.0.2.14)" 250 "socketmap: relay from 192.0.2.14 allowed"
-is "$(rcpt 192.0.2.20)" 554 "socketmap: relay from 192.0.2.20 denied"
+is "$(rcpt_until 250 192.0.2.14)" 250 "socketmap over TCP: relay from 192.0.2.14 allowed"
+is "$(rcpt 192.0.2.20)" 554 "socketmap over TCP: relay from 192.0.2.20 denied"
 
 # a reboot: a fresh /run (systemd mounts its tmpfs), no table, no sockets
 poweroff
@@ -247,7 +299,7 @@ in_root apt-get purge -y -qq dovecot-relaytab relaytab >"$T/purge.log" 2>&1
 rc=$?
 is "$rc" 0 "apt-get purge dovecot-relaytab relaytab"
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$T/purge.log"
-is "$(in_root sh -c 'ls -d /etc/dovecot/conf.d/95-relaytab* /var/lib/relaytab /run/relaytab /etc/relaytab.conf /lib/systemd/system/relaytab-* 2>/dev/null')" "" \
+is "$(in_root sh -c 'ls -d /etc/dovecot/conf.d/95-relaytab* /var/lib/relaytab /run/relaytab /etc/relaytab.conf /lib/systemd/system/relaytab-* /usr/lib/systemd/system/relaytab-* /etc/systemd/system/*/relaytab-* /var/spool/postfix/relaytab 2>/dev/null')" "" \
 	"purged: no relaytab file is left"
 in_root systemctl restart dovecot.service $postfix_unit
 is "$(active dovecot.service $postfix_unit)" "active active" "purged: Dovecot and Postfix restart"
