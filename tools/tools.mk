@@ -1,6 +1,6 @@
 # tools/tools.mk - operational tooling shipped in the tarball.
 dist_noinst_SCRIPTS += tools/check tools/check-arm64 tools/check-dovecot24 \
-	tools/check-booted tools/build-debs tools/debian-root tools/install-deps tools/demo
+	tools/check-booted tools/build-debs tools/copy-tree tools/tap-run tools/debian-root tools/install-deps tools/demo
 
 # The table's unit and fault tests cross-built for arm64 and run under
 # qemu-user, in a temporary build directory of their own (root, Debian 12

@@ -34,12 +34,7 @@ trixie)
 	[ -n "$broot" ] && [ -f "$broot/etc/debian_version" ] || bail "tools/debian-root printed no root"
 	rm -rf --one-file-system "$broot/src/debs"
 	mkdir -p "$broot/src/debs/relaytab"
-	if git -C "$top_srcdir" rev-parse --git-dir >/dev/null 2>&1; then
-		(cd "$top_srcdir" && git ls-files -z --cached --others --exclude-standard |
-			tar --null -T - -cf -) | tar -C "$broot/src/debs/relaytab" -xf -
-	else
-		tar -C "$top_srcdir" --exclude=./_build -cf - . | tar -C "$broot/src/debs/relaytab" -xf -
-	fi
+	"$top_srcdir/tools/copy-tree" "$broot/src/debs/relaytab"
 	chroot "$broot" /src/debs/relaytab/tools/build-debs /src/debs/out >"$T/build-debs.log" 2>&1 &&
 		mkdir -p "$debs" && cp "$broot"/src/debs/out/*.deb "$debs/" ;;
 *)	bail "RT_BOOTED_SUITE: bookworm or trixie, not '$suite'" ;;
