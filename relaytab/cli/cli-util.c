@@ -244,27 +244,57 @@ void cli_put_user(FILE *out, const char *user, bool json)
 	}
 }
 
-/* The grace alone: the other settings are not this command's to check. */
-static int cli_grace_set(void *context, const char *key, const char *value,
-			 struct rt_err *err)
+/* The grace and the users limit alone: the other settings are not this
+ * command's to check. */
+static int cli_view_set(void *context, const char *key, const char *value,
+			struct rt_err *err)
 {
-	if (strcmp(key, "grace") != 0)
+	if (strcmp(key, "grace") != 0 && strcmp(key, "max-users-per-address") != 0)
 		return 0;
 	return rt_compile_conf_set(context, key, value, err);
 }
 
-uint32_t cli_default_grace(void)
+bool cli_view_option(struct cli_view *v, int c, const char *arg)
+{
+	switch (c) {
+	case 'g':
+		v->grace_text = arg;
+		return true;
+	case 'c':
+		v->config = arg;
+		return true;
+	case 'm':
+		v->max_users_text = arg;
+		return true;
+	default:
+		return false;
+	}
+}
+
+int cli_view_resolve(struct cli_view *v)
 {
 	struct rt_compile_conf conf;
 	struct rt_err err;
-	uint32_t grace = RT_GRACE_DEFAULT;
+	int status = 0;
 
 	rt_compile_conf_init(&conf);
-	if (cli_settings_load(RT_CONF_DEFAULT_PATH, false, CLI_SET_COMPILE,
-			      cli_grace_set, &conf, &err) == 0)
-		grace = conf.grace;
-	else
-		cli_warn("%s; using the default grace of %u s", err.msg, grace);
+	if (cli_settings_load(v->config != NULL ? v->config : RT_CONF_DEFAULT_PATH,
+			      v->config != NULL, CLI_SET_COMPILE, cli_view_set, &conf,
+			      &err) != 0) {
+		rt_compile_conf_free(&conf);
+		if (v->config != NULL)
+			return cli_fail(EX_CONFIG, "%s", err.msg);
+		cli_warn("%s; using the default grace of %u s and no users limit",
+			 err.msg, RT_GRACE_DEFAULT);
+		rt_compile_conf_init(&conf);
+	}
+	if (v->grace_text != NULL && !cli_parse_duration(v->grace_text, &conf.grace))
+		status = EX_USAGE;
+	else if (v->max_users_text != NULL &&
+		 rt_compile_conf_set(&conf, "max-users-per-address", v->max_users_text, &err) != 0)
+		status = cli_fail(EX_USAGE, "--max-users-per-address: %s", err.msg);
+	v->grace = conf.grace;
+	v->max_users = conf.max_users;
 	rt_compile_conf_free(&conf);
-	return grace;
+	return status;
 }

@@ -80,10 +80,25 @@ const char *cli_iso_time(uint32_t t, char buf[32]);
  * JSON string body (with JSON escapes). */
 void cli_put_user(FILE *out, const char *user, bool json);
 
-/* The grace query, list and stats judge liveness by when --grace is not
- * given: the "grace" of /etc/relaytab.conf, else RT_GRACE_DEFAULT - never
- * the table header's, which any group member can write. */
-uint32_t cli_default_grace(void);
+/* What query, list and stats judge by: the grace and max-users-per-address
+ * of the settings file (--config, else /etc/relaytab.conf if it exists;
+ * never the table header's grace, which any group member can write), with
+ * --grace and --max-users-per-address over them. Each command lists
+ * CLI_VIEW_OPTIONS in its getopt table and hands each option to
+ * cli_view_option() (true if it was one of them). */
+#define CLI_VIEW_OPTIONS							\
+	{ "grace", required_argument, NULL, 'g' },			\
+	{ "config", required_argument, NULL, 'c' },			\
+	{ "max-users-per-address", required_argument, NULL, 'm' }
+struct cli_view {
+	const char *config, *grace_text, *max_users_text;	/* the options */
+	uint32_t grace;			/* the result: seconds */
+	unsigned max_users;		/* 0: no limit */
+};
+bool cli_view_option(struct cli_view *v, int c, const char *arg);
+/* Fill v->grace and v->max_users. Returns 0, or an exit status after the
+ * message (a named file that cannot be read, a bad option value). */
+int cli_view_resolve(struct cli_view *v);
 
 /* The commands. */
 int cmd_create(const struct cli_global *g, int argc, char **argv);

@@ -1,7 +1,8 @@
 /* cmd-list.c - "relaytab list": the entries, sorted by IP, as text or JSON.
  * The text is columns separated by two spaces, each as wide as its widest
  * value (the address first, then a space: "cut -d' ' -f1" gives it), with
- * a header line naming them when the output is a terminal. */
+ * a header line naming them when the output is a terminal; after the
+ * users column, an address over max-users-per-address says it is held. */
 #include "cli.h"
 #include "array.h"
 
@@ -42,8 +43,10 @@ static int list_cmp(const void *a, const void *b)
 	return x->last_seen > y->last_seen ? -1 : x->last_seen < y->last_seen;
 }
 
-/* Merge the rare duplicates of one IP (sorted newest first). */
-static size_t list_merge(struct rt_record *recs, size_t n)
+/* Merge the rare duplicates of one IP (sorted newest first), keeping the
+ * user set that counts more users. */
+static size_t list_merge(struct rt_record *recs, size_t n, uint32_t now,
+			 uint32_t grace)
 {
 	size_t out = 0;
 
@@ -55,6 +58,9 @@ static size_t list_merge(struct rt_record *recs, size_t n)
 			if (recs[i].first_seen < m->first_seen)
 				m->first_seen = recs[i].first_seen;
 			m->count = sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum;
+			if (rt_record_users(&recs[i], now, grace) >
+			    rt_record_users(m, now, grace))
+				memcpy(m->user_seen, recs[i].user_seen, sizeof(m->user_seen));
 			continue;
 		}
 		recs[out++] = recs[i];
@@ -75,6 +81,13 @@ static const char *list_user(const struct rt_record *rec, char *buf, size_t size
 	return buf;
 }
 
+/* The USERS column: how many users, "6+" at the most a record tells. */
+static const char *list_users(unsigned users, char buf[8])
+{
+	snprintf(buf, 8, "%u%s", users, users >= RT_USERS_MAX ? "+" : "");
+	return buf;
+}
+
 static bool list_shown(const struct rt_record *rec, bool all, uint32_t now, uint32_t grace)
 {
 	return all || rt_record_live(rec, now, grace);
@@ -83,43 +96,40 @@ static bool list_shown(const struct rt_record *rec, bool all, uint32_t now, uint
 int cmd_list(const struct cli_global *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "grace", required_argument, NULL, 'g' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
+		CLI_VIEW_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct cli_command *self = cli_find_command("list");
 	struct list_ctx ctx = { NULL, 0, 0 };
-	bool json = false, all = false, have_grace = false, first = true;
+	struct cli_view view = { 0 };
+	bool json = false, all = false, first = true;
 	char addr[RT_ADDR_STRLEN], t1[32], t2[32], user[LIST_USER_MAX];
 	int w_addr = (int)strlen("ADDRESS"), w_user = (int)strlen("USER");
-	uint32_t grace = 0, now = cli_now();
+	int w_count = (int)strlen("LOGINS");
+	uint32_t grace, now = cli_now();
+	unsigned max_users;
+	char nusers[8];
 	struct rt_table *t;
 	int c, r, status;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'g':
-			if (!cli_parse_duration(optarg, &grace))
-				return EX_USAGE;
-			have_grace = true;
-			break;
-		case 'a':
+		if (c == 'a')
 			all = true;
-			break;
-		case 'j':
+		else if (c == 'j')
 			json = true;
-			break;
-		default:
+		else if (!cli_view_option(&view, c, optarg))
 			return cli_usage(self, "unknown option \"%s\"", argv[optind - 1]);
-		}
 	}
 	if (optind != argc)
 		return cli_usage(self, "unexpected argument \"%s\"", argv[optind]);
+	if ((status = cli_view_resolve(&view)) != 0)
+		return status;
+	grace = view.grace;
+	max_users = view.max_users;
 	if ((status = cli_open_table(g, RT_OPEN_RDONLY, &t)) != 0)
 		return status;
-	if (!have_grace)
-		grace = cli_default_grace();
 	r = rt_table_scan(t, 0, 0, list_collect, &ctx, NULL);
 	rt_table_close(&t);
 	if (r != 0) {
@@ -129,8 +139,9 @@ int cmd_list(const struct cli_global *g, int argc, char **argv)
 					g->table_path);
 		return cli_fail(EX_OSERR, "out of memory");
 	}
-	qsort(ctx.recs, ctx.n, sizeof(*ctx.recs), list_cmp);
-	ctx.n = list_merge(ctx.recs, ctx.n);
+	if (ctx.n > 1)	/* qsort(NULL, 0) is undefined: an empty table */
+		qsort(ctx.recs, ctx.n, sizeof(*ctx.recs), list_cmp);
+	ctx.n = list_merge(ctx.recs, ctx.n, now, grace);
 	if (json)
 		fputs("[", stdout);
 	for (size_t i = 0; !json && i < ctx.n; i++) {
@@ -144,12 +155,16 @@ int cmd_list(const struct cli_global *g, int argc, char **argv)
 			w_addr = n;
 		if ((n = (int)strlen(list_user(rec, user, sizeof(user)))) > w_user)
 			w_user = n;
+		if ((n = snprintf(NULL, 0, "%u", rec->count)) > w_count)
+			w_count = n;
 	}
 	if (!json && isatty(STDOUT_FILENO))
-		printf("%-*s  %-*s  %-7s  %-20s  %-20s  %s\n", w_addr, "ADDRESS", w_user, "USER",
-		       "SERVICE", "FIRST SEEN", "LAST SEEN", "LOGINS");
+		printf("%-*s  %-*s  %-7s  %-20s  %-20s  %-*s  %s\n", w_addr, "ADDRESS", w_user,
+		       "USER", "SERVICE", "FIRST SEEN", "LAST SEEN", w_count, "LOGINS", "USERS");
 	for (size_t i = 0; i < ctx.n; i++) {
 		const struct rt_record *rec = &ctx.recs[i];
+		unsigned users = rt_record_users(rec, now, grace);
+		bool held = max_users != 0 && users > max_users;
 
 		if (!list_shown(rec, all, now, grace))
 			continue;
@@ -160,13 +175,19 @@ int cmd_list(const struct cli_global *g, int argc, char **argv)
 			printf("%s\n  {\"ip\": \"%s\", \"user\": \"", first ? "" : ",", addr);
 			cli_put_user(stdout, rec->user, true);
 			printf("\", \"service\": \"%s\", \"first_seen\": \"%s\", "
-			       "\"last_seen\": \"%s\", \"count\": %u, \"live\": %s}",
+			       "\"last_seen\": \"%s\", \"count\": %u, \"live\": %s, "
+			       "\"users\": %u, \"users_or_more\": %s, \"held\": %s}",
 			       rt_service_name(rec->service), t1, t2, rec->count,
-			       rt_record_live(rec, now, grace) ? "true" : "false");
+			       rt_record_live(rec, now, grace) ? "true" : "false", users,
+			       users >= RT_USERS_MAX ? "true" : "false",
+			       held ? "true" : "false");
 		} else {
-			printf("%-*s  %-*s  %-7s  %-20s  %-20s  %u\n", w_addr, addr, w_user,
+			printf("%-*s  %-*s  %-7s  %-20s  %-20s  %-*u  %s", w_addr, addr, w_user,
 			       list_user(rec, user, sizeof(user)), rt_service_name(rec->service),
-			       t1, t2, rec->count);
+			       t1, t2, w_count, rec->count, list_users(users, nusers));
+			if (held)
+				printf("  held: more than max-users-per-address %u", max_users);
+			putchar('\n');
 		}
 		first = false;
 	}

@@ -30,13 +30,14 @@ static const struct cli_command cli_commands[] = {
 	  "IP... | --user NAME\n"
 	  "  exit 0 if something was removed, 1 if nothing matched", 0 },
 	{ "query", cmd_query, "is IP allowed to relay now?",
-	  "IP [--grace DURATION]\n"
-	  "  exit 0 if IP logged in within the grace, 1 if not", 0 },
+	  "IP [--grace DURATION] [--max-users-per-address N] [--config PATH]\n"
+	  "  exit 0 if IP logged in within the grace, and no more than N users\n"
+	  "  did; 1 if not", 0 },
 	{ "list", cmd_list, "list the entries, sorted by IP",
-	  "[--grace DURATION] [--all] [--json]\n"
+	  "[--grace DURATION] [--all] [--json] [--max-users-per-address N] [--config PATH]\n"
 	  "  --all: also entries older than the grace", 0 },
-	{ "stats", cmd_stats, "capacity, load, counters and header",
-	  "[--json]", 0 },
+	{ "stats", cmd_stats, "capacity, load, shared addresses, counters and header",
+	  "[--json] [--grace DURATION] [--max-users-per-address N] [--config PATH]", 0 },
 	{ "compile", cmd_compile, "expire old entries and write the MTA maps once",
 	  SETTINGS_USAGE, CLI_SET_COMPILE },
 	{ "watch", cmd_watch, "keep the MTA maps up to date (daemon)",

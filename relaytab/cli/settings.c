@@ -21,6 +21,8 @@ const struct cli_setting cli_settings[] = {
 	  "networks never granted (Postfix mynetworks syntax)" },
 	{ "ipv6-prefix", "ipv6-prefix", "N", "64", C | S, false,
 	  "a login allows its whole IPv6 /N (16..64; 128: the address only)" },
+	{ "max-users-per-address", "max-users-per-address", "N", "no", C | S, false,
+	  "grant nothing from an address more than N users logged in from within the grace (1..5)" },
 	{ "postfix-cdb", "postfix-cdb", "NAME", NULL, C, true,
 	  "write NAME.cdb for Postfix cdb:NAME" },
 	{ "postfix-hash", "postfix-hash", "NAME", NULL, C, true,

@@ -103,6 +103,21 @@ int rt_compile_conf_set(struct rt_compile_conf *c, const char *key,
 		c->ipv6_prefix = n == 0 ? RT_IPV6_PREFIX_HOST : (unsigned)n;
 		return 0;
 	}
+	if (strcmp(key, "max-users-per-address") == 0) {
+		unsigned long n = strtoul(value, &end, 10);
+
+		if (strcmp(value, "no") == 0 || strcmp(value, "0") == 0) {
+			c->max_users = 0;
+			return 0;
+		}
+		if (*end != '\0' || !isdigit((unsigned char)value[0]) || n < 1 ||
+		    n >= RT_USERS_MAX)
+			return rt_err_fail(err, EINVAL,
+					   "invalid max-users-per-address \"%s\" (1..%d, or no)",
+					   value, RT_USERS_MAX - 1);
+		c->max_users = (unsigned)n;
+		return 0;
+	}
 	if (strcmp(key, "mode") == 0) {
 		unsigned long m = strtoul(value, &end, 8);
 
@@ -132,6 +147,7 @@ void rt_compile_conf_rule(const struct rt_compile_conf *c,
 	rule_r->grace = c->grace;
 	rule_r->exclude = c->exclude;
 	rule_r->ipv6_prefix = c->ipv6_prefix;
+	rule_r->max_users = c->max_users;
 }
 
 /* Can the maps of output o hold the rule's grants exactly? (Each key form

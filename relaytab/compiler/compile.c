@@ -129,6 +129,11 @@ int rt_compile_scan(struct rt_table *t, struct rt_compile_conf *c, uint32_t now,
 	rep->live = ls->n;
 	rep->expired = ls->scan.expired;
 	rep->next_expiry = ls->next_expiry;
+	if (ls->shared_denied > 0)
+		compile_log(log, log_context, RT_LOG_DEBUG,
+			    "%zu address%s with more than %u users (max-users-per-address) granted nothing",
+			    ls->shared_denied, ls->shared_denied == 1 ? "" : "es",
+			    c->max_users);
 	if (ls->scan.expired > 0)
 		compile_log(log, log_context, RT_LOG_DEBUG, "expired %llu entr%s",
 			    (unsigned long long)ls->scan.expired,

@@ -34,6 +34,7 @@ struct rt_compile_conf {
 	char *exclude_text;
 	struct rt_netlist *exclude;
 	unsigned ipv6_prefix;	/* 16..64, or RT_IPV6_PREFIX_HOST */
+	unsigned max_users;	/* max-users-per-address: 1..RT_USERS_MAX - 1, 0: no limit */
 	char *sendmail_tag;
 	mode_t mode;
 	struct rt_output *outputs;
@@ -74,7 +75,9 @@ struct rt_compile_report {
 	size_t expired;		/* records deleted from the table */
 	size_t written;		/* maps rewritten */
 	size_t failed;		/* maps that could not be written */
-	uint32_t next_expiry;	/* when the next entry expires (0: none) */
+	uint32_t next_expiry;	/* when the next entry expires, or an address
+				   held by max-users-per-address may grant
+				   again (0: none) */
 };
 
 /* The compiler's input: expire the table and build its liveset at now

@@ -10,9 +10,26 @@
 
 struct liveset_ctx {
 	struct rt_liveset *ls;
-	uint32_t cutoff;
+	uint32_t cutoff, now;
 	const struct rt_relay_rule *rule;
 };
+
+/* rec is live but grants nothing while it has too many users: note when
+ * the first of them expires, when it may grant again. */
+static void liveset_note_users_change(struct rt_liveset *ls,
+				      const struct rt_record *rec,
+				      uint32_t now, uint32_t grace)
+{
+	for (unsigned k = 0; k < RT_USERS_MAX; k++) {
+		uint64_t e = (uint64_t)rec->user_seen[k] + grace;
+
+		if (rec->user_seen[k] == 0 || !rt_live_at(rec->user_seen[k], grace, now) ||
+		    e > UINT32_MAX)
+			continue;
+		if (ls->next_change == 0 || e < ls->next_change)
+			ls->next_change = (uint32_t)e;
+	}
+}
 
 /* True if a login from ip grants anything under rule. */
 static bool liveset_grants(const struct rt_relay_rule *rule,
@@ -31,6 +48,12 @@ static int liveset_add(const struct rt_record *rec, void *context)
 
 	if (rec->last_seen < ctx->cutoff || !liveset_grants(ctx->rule, &rec->ip))
 		return 0;
+	if (ctx->rule->max_users != 0 &&
+	    !rt_relay_users_ok(ctx->rule, rt_record_users(rec, ctx->now, ctx->rule->grace))) {
+		ls->shared_denied++;
+		liveset_note_users_change(ls, rec, ctx->now, ctx->rule->grace);
+		return 0;
+	}
 	struct rt_live_entry *e = RT_ARRAY_ADD(ls->v, ls->n, ls->cap);
 
 	if (e == NULL)
@@ -134,10 +157,11 @@ static int liveset_dedupe(struct rt_liveset *ls)
 	return 0;
 }
 
-/* When the first entry of ls expires. */
+/* When the first entry of ls expires, or an address over the users limit
+ * may grant again. */
 static void liveset_next_expiry(struct rt_liveset *ls, uint32_t grace)
 {
-	ls->next_expiry = 0;
+	ls->next_expiry = ls->next_change;
 	for (size_t i = 0; i < ls->n; i++) {
 		uint64_t e = (uint64_t)ls->v[i].last_seen + grace;
 		uint32_t e32 = e > UINT32_MAX ? UINT32_MAX : (uint32_t)e;
@@ -152,10 +176,12 @@ int rt_liveset_build(struct rt_table *t, uint32_t now,
 		     struct rt_err *err)
 {
 	uint32_t grace = rule->grace;
-	struct liveset_ctx ctx = { ls, now >= grace ? now - grace + 1 : 0, rule };
+	struct liveset_ctx ctx = { ls, now >= grace ? now - grace + 1 : 0, now, rule };
 	int r;
 
 	ls->n = 0;
+	ls->next_change = 0;
+	ls->shared_denied = 0;
 	memset(&ls->scan, 0, sizeof(ls->scan));
 	r = rt_table_scan(t, now, ctx.cutoff, liveset_add, &ctx, &ls->scan);
 	if (r != 0) {
@@ -184,6 +210,8 @@ size_t rt_liveset_expire(struct rt_liveset *ls, uint32_t now,
 		ls->v[out++] = ls->v[i];
 	}
 	ls->n = out;
+	if (ls->next_change <= now)
+		ls->next_change = 0;	/* the next build looks again */
 	liveset_next_expiry(ls, rule->grace);
 	return before - out;
 }

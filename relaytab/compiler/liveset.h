@@ -20,8 +20,13 @@ struct rt_live_entry {
 struct rt_liveset {
 	struct rt_live_entry *v;	/* one per address, in table order */
 	size_t n, cap;
-	uint32_t next_expiry;	/* unix second at which the first entry
-				   expires (0: no entry) */
+	uint32_t next_expiry;	/* unix second at which the view next changes
+				   by the clock alone: the first entry expires,
+				   or an address held back by max-users-per-
+				   address may grant again (0: never) */
+	uint32_t next_change;	/* the latter alone (0: none) */
+	size_t shared_denied;	/* live addresses held back by
+				   max-users-per-address */
 	struct rt_scan_stats scan;
 	void *dedupe;		/* the merge's hash set, kept for reuse */
 	size_t dedupe_size;
@@ -30,7 +35,8 @@ struct rt_liveset {
 /* Scan the table at time now: delete the records last seen more than
  * rule->grace seconds ago (the table must be opened RT_OPEN_RDWR: EBADF
  * otherwise), drop the logins that grant nothing under rule (excluded, or
- * an IPv6 prefix no map can express: relay-rule.h), merge duplicates (not sorted: no output needs
+ * an IPv6 prefix no map can express, or an address with more users
+ * than max-users-per-address: relay-rule.h), merge duplicates (not sorted: no output needs
  * an order but the text map, which sorts its keys). ls is zeroed, or a
  * liveset built before, whose buffers are reused (watch's passes then
  * fault no new memory in). Returns 0, or -1 with errno and err (ls freed). */

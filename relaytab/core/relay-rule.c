@@ -33,6 +33,7 @@ bool rt_relay_allows(const struct rt_relay_rule *rule,
 
 	for (size_t i = 0; i < n; i++) {
 		if (rt_live_at(logins[i].last_seen, rule->grace, now) &&
+		    rt_relay_users_ok(rule, logins[i].users) &&
 		    rt_relay_grant(rule, &logins[i].ip, &net, &bits) &&
 		    rt_addr_in_net(client, &net, bits))
 			return true;

@@ -9,7 +9,11 @@
  *    2nd and 3rd groups are both 0);
  *  - nothing, whatever the family, if any address of G(L) is in the
  *    exclude list: a grant is whole or it is nothing, so that an excluded
- *    client is never granted and an excluded login never grants.
+ *    client is never granted and an excluded login never grants;
+ *  - nothing, with max-users-per-address N set, while more than N distinct
+ *    users logged in (or refreshed) from L within the grace
+ *    (rt_record_users(), table.h): an address shared that widely - a NAT,
+ *    a proxy - grants no one.
  * Client C may relay at now iff some live login's G(L) holds C.
  *
  * Every path derives its answer from rt_relay_grant(): the compiler's keys
@@ -32,7 +36,16 @@ struct rt_relay_rule {
 	uint32_t grace;				/* seconds */
 	const struct rt_netlist *exclude;	/* NULL: none */
 	unsigned ipv6_prefix;			/* 16..64, or 128 */
+	unsigned max_users;			/* 1..RT_USERS_MAX - 1; 0: no limit */
 };
+
+/* May a live login from an address with this many users grant? (The
+ * limit's half of the rule; rt_relay_grant() is the address's half.) */
+static inline bool rt_relay_users_ok(const struct rt_relay_rule *rule,
+				     unsigned users)
+{
+	return rule->max_users == 0 || users <= rule->max_users;
+}
 
 /* The grant network of a login from login under rule: returns true and
  * sets *net_r (host bits cleared) and *bits_r (in the family's own bits:
@@ -46,6 +59,7 @@ bool rt_relay_grant(const struct rt_relay_rule *rule,
 struct rt_relay_login {
 	struct rt_addr ip;
 	uint32_t last_seen;
+	unsigned users;		/* rt_record_users() at the now asked about */
 };
 
 /* The rule itself, by brute force over n logins: may client relay at now?

@@ -132,7 +132,8 @@ int rt_table_fair_update(struct rt_table *t, uint32_t now, uint32_t grace,
 			errno = r;
 		return -1;
 	}
-	qsort(c.v, c.n, sizeof(*c.v), rt_u64_cmp);
+	if (c.n > 1)	/* qsort(NULL, 0) is undefined: c.v is NULL when empty */
+		qsort(c.v, c.n, sizeof(*c.v), rt_u64_cmp);
 	if ((over = calloc(c.n / cap + 1, sizeof(*over))) == NULL) {
 		free(c.v);
 		return -1;
@@ -145,7 +146,8 @@ int rt_table_fair_update(struct rt_table *t, uint32_t now, uint32_t grace,
 	}
 	free(c.v);
 	/* more than the header holds: list the largest */
-	qsort(over, n, sizeof(*over), rt_over_cmp);
+	if (n > 1)
+		qsort(over, n, sizeof(*over), rt_over_cmp);
 	listed = n < RT_OVERCAP_MAX ? n : RT_OVERCAP_MAX;
 	r = RT_GUARDED(t, int, ({
 		for (size_t k = 0; k < listed; k++)

@@ -18,14 +18,19 @@
  * Slot (256 bytes, 64-byte aligned): lock (u64: 0 free, else the owner's
  * identity, see table-lock.c), ver (u32: the published record is
  * copy[ver & 1]), pending (u32: logins handed over by writers that found the
- * slot busy), 48 reserved bytes, then two 96-byte record copies. Nothing in
- * a slot is a pointer or process-private data.
+ * slot busy), then two 120-byte record copies. Nothing in a slot is a
+ * pointer or process-private data.
  *
- * Record (96 bytes): ip[16] (IPv4 as ::ffff:a.b.c.d), first_seen, last_seen,
+ * Record (120 bytes): ip[16] (IPv4 as ::ffff:a.b.c.d), first_seen, last_seen,
  * count (u32 each), state (u8: 0 empty, 1 live, 2 tombstone, anything
  * else invalid),
  * user_len (u8, 0..64), flags (u16: low byte = enum rt_service), user[64]
- * (not NUL-terminated). */
+ * (not NUL-terminated), then seen[6]: the distinct users of the address,
+ * each a u16 tag (a 16-bit keyed hash of the user name, never 0; 0: an
+ * unused entry, with age 0) and a u16 age (seconds before last_seen that
+ * the user last logged in or refreshed, at most RT_AGE_MAX: a user seen
+ * longer ago is dropped). Version 3 added seen[] in the 48 bytes version 2
+ * reserved in each slot. */
 #ifndef RELAYTAB_TABLE_FORMAT_H
 #define RELAYTAB_TABLE_FORMAT_H
 
@@ -33,11 +38,11 @@
 
 #define RT_MAGIC "RELAYTAB"	/* 8 bytes, no NUL */
 #define RT_BYTE_ORDER 0x0102
-#define RT_VMAJOR 2
+#define RT_VMAJOR 3
 #define RT_VMINOR 0
 #define RT_HDR_SIZE 4096
 #define RT_SLOT_SIZE 256
-#define RT_REC_SIZE 96
+#define RT_REC_SIZE 120
 #define RT_LOCK_ABI_OWNER 2	/* u64 owner word: thread id | start time << 32 */
 #define RT_LOCK_SIZE 8
 #define RT_WINDOW 16		/* slots per bucket */
@@ -45,6 +50,8 @@
 #define RT_CRC_SPAN 100		/* hdr_crc covers bytes [0, 100) */
 #define RT_NSTAT 16
 #define RT_OVERCAP_MAX 64
+#define RT_SEEN_N 6		/* users per record (table.h: RT_USERS_MAX) */
+#define RT_AGE_MAX 65534	/* the oldest age kept: an older user is dropped */
 
 #define RT_STATE_EMPTY 0
 #define RT_STATE_LIVE 1
@@ -95,13 +102,16 @@ struct rt_copy {
 	uint8_t user_len;
 	uint16_t flags;
 	char user[64];
+	struct rt_seen {
+		uint16_t tag;	/* 0: unused */
+		uint16_t age;	/* seconds before last_seen */
+	} seen[RT_SEEN_N];
 };
 
 struct rt_slot {
 	uint64_t lock;
 	uint32_t ver;
 	uint32_t pending;
-	uint8_t reserved[48];
 	struct rt_copy copy[2];
 } __attribute__((aligned(64)));
 

@@ -177,6 +177,9 @@ bool rt_copy_is(const struct rt_copy *r, const uint8_t ip[16]);
 uint64_t rt_principal_user(const struct rt_table *t, const char *user, size_t len);
 uint64_t rt_principal_net(const struct rt_table *t, const uint8_t ip[16]);
 bool rt_fair_over(struct rt_table *t, uint64_t user_p, uint64_t net_p);
+/* The tag of a user name in a record's user set (table-format.h): 16 bits
+ * of the user's principal, never 0 (table-write.c). */
+uint16_t rt_user_tag(const struct rt_table *t, const char *user);
 
 /* Run body on table t inside a SIGBUS guard; evaluates to -1 (errno EIO)
  * if the table is or became broken, else to body's value. */

@@ -132,6 +132,7 @@ static int rt_stats(struct rt_table *t, uint32_t now, uint32_t grace,
 {
 	struct rt_hdr h;
 	struct rt_copy r;
+	struct rt_record rec;
 
 	if (pread(t->fd, &h, 256, 0) != 256)
 		return -1;
@@ -152,8 +153,11 @@ static int rt_stats(struct rt_table *t, uint32_t now, uint32_t grace,
 		s->used++;
 		if (rt_in_future(r.last_seen, now))
 			s->future++;
-		else if (rt_live_at(r.last_seen, grace, now))
+		else if (rt_live_at(r.last_seen, grace, now)) {
 			s->live++;
+			rt_copy_to_record(&r, &rec);
+			s->by_users[rt_record_users(&rec, now, grace)]++;
+		}
 	}
 	for (int c = 0; c < RT_CNT_COUNT; c++)
 		s->counters[c] = uatomic_read(&t->hdr->st[c]);

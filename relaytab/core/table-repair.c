@@ -112,15 +112,36 @@ static bool rt_owner_may_hold(struct rt_table *t, struct rt_owner *cache,
 	return false;
 }
 
+/* A user set no honest writer publishes: an unused entry with an age, a
+ * tag twice, an age beyond last_seen or RT_AGE_MAX; for a tombstone, any
+ * entry. */
+static bool rt_seen_invalid(const struct rt_copy *r)
+{
+	for (int k = 0; k < RT_SEEN_N; k++) {
+		const struct rt_seen *e = &r->seen[k];
+
+		if ((e->tag == 0 && e->age != 0) || e->age > r->last_seen ||
+		    e->age > RT_AGE_MAX ||
+		    (e->tag != 0 && r->state == RT_STATE_TOMB))
+			return true;
+		for (int j = 0; j < k; j++)
+			if (e->tag != 0 && r->seen[j].tag == e->tag)
+				return true;
+	}
+	return false;
+}
+
 /* A record no honest writer publishes. */
 static bool rt_copy_invalid(const struct rt_copy *r)
 {
 	if (r->state == RT_STATE_EMPTY)
 		return false;
 	if (r->state == RT_STATE_TOMB)
-		return r->user_len != 0 || r->first_seen > r->last_seen;
+		return r->user_len != 0 || r->first_seen > r->last_seen ||
+		       rt_seen_invalid(r);
 	return r->state != RT_STATE_LIVE || r->user_len > sizeof(r->user) ||
-	       (r->flags & 0xff) >= RT_SVC_COUNT || r->first_seen > r->last_seen;
+	       (r->flags & 0xff) >= RT_SVC_COUNT || r->first_seen > r->last_seen ||
+	       rt_seen_invalid(r);
 }
 
 /* Release slot i's lock if its owner is dead, or alive but without a

@@ -171,11 +171,38 @@ void rt_copy_to_record(const struct rt_copy *r, struct rt_record *out)
 	memcpy(out->user, r->user, len);
 	out->user[len] = '\0';
 	/* A NUL inside the stored bytes ends the name. */
+	/* The users: each tag once (no honest writer repeats one), each time
+	   at or before last_seen, none older than RT_AGE_MAX before it. */
+	unsigned n = 0;
+
+	memset(out->user_seen, 0, sizeof(out->user_seen));
+	for (unsigned k = 0; k < RT_SEEN_N && n < RT_USERS_MAX; k++) {
+		bool again = r->seen[k].tag == 0 || r->seen[k].age > RT_AGE_MAX ||
+			r->seen[k].age > r->last_seen;
+
+		for (unsigned j = 0; j < k && !again; j++)
+			again = r->seen[j].tag == r->seen[k].tag;
+		if (!again && r->last_seen - r->seen[k].age != 0)
+			out->user_seen[n++] = r->last_seen - r->seen[k].age;
+	}
 }
 
 bool rt_record_live(const struct rt_record *rec, uint32_t now, uint32_t grace)
 {
 	return rt_live_at(rec->last_seen, grace, now);
+}
+
+unsigned rt_record_users(const struct rt_record *rec, uint32_t now,
+			 uint32_t grace)
+{
+	unsigned n = 0;
+
+	if (!rt_record_live(rec, now, grace))
+		return 0;
+	for (unsigned k = 0; k < RT_USERS_MAX; k++)
+		if (rec->user_seen[k] != 0 && rt_live_at(rec->user_seen[k], grace, now))
+			n++;
+	return n > 0 ? n : 1;	/* a live record was some user's login */
 }
 
 uint32_t rt_time_stamp(void)
@@ -242,6 +269,7 @@ int rt_table_set_grace(struct rt_table *t, uint32_t grace)
 }
 
 _Static_assert(RT_CNT_COUNT <= RT_NSTAT, "every counter has its header word");
+_Static_assert(RT_USERS_MAX == RT_SEEN_N, "a record names as many users as readers count");
 
 static const char *const rt_counter_names[RT_CNT_COUNT] = {
 	[RT_CNT_INSERT] = "insert",

@@ -36,6 +36,70 @@ static void rt_set_user(struct rt_copy *n, const struct rt_login *l)
 	n->flags = (uint16_t)l->svc;
 }
 
+uint16_t rt_user_tag(const struct rt_table *t, const char *user)
+{
+	char u[RT_USER_MAX + 1];
+	size_t len = rt_user_truncate(u, user);
+	uint64_t h = rt_principal_user(t, u, len);
+	uint16_t tag = (uint16_t)(h >> 48);
+
+	return tag != 0 ? tag : 1;
+}
+
+/* n's last_seen moved from old_last to n->last_seen, for a login or a
+ * refresh of l->user at l->now: note that user at l->now (in its own
+ * entry if it has one, else a free one, else the one of the user seen
+ * longest ago, if that was before l->now; an empty name - "relaytab add"
+ * without --user, watch restoring its last view - is nobody's and is not
+ * noted), restate every age from the new last_seen, and drop the entries
+ * older than RT_AGE_MAX. So the entries hold the RT_SEEN_N users seen last
+ * within RT_AGE_MAX seconds of last_seen, each at the latest time it was
+ * seen. Returns true if a user new to the record was noted. */
+static bool rt_seen_note(const struct rt_table *t, struct rt_copy *n,
+			 uint32_t old_last, const struct rt_login *l)
+{
+	uint16_t tag = l->user != NULL && *l->user != '\0' ? rt_user_tag(t, l->user) : 0;
+	int64_t at[RT_SEEN_N];
+	int mine = -1;
+	bool added = false;
+
+	for (int k = 0; k < RT_SEEN_N; k++) {
+		at[k] = (int64_t)old_last - n->seen[k].age;
+		if (tag != 0 && n->seen[k].tag == tag)
+			mine = k;
+	}
+	if (mine >= 0) {
+		if (at[mine] < l->now)
+			at[mine] = l->now;
+	} else if (tag != 0) {
+		for (int k = 0; k < RT_SEEN_N && mine < 0; k++)
+			if (n->seen[k].tag == 0)
+				mine = k;
+		if (mine < 0) {	/* all in use: the user seen longest ago */
+			mine = 0;
+			for (int k = 1; k < RT_SEEN_N; k++)
+				if (at[k] < at[mine])
+					mine = k;
+			if (at[mine] >= l->now)
+				mine = -1;	/* this one is older still */
+		}
+		if (mine >= 0) {
+			n->seen[mine].tag = tag;
+			at[mine] = l->now;
+			added = true;
+		}
+	}
+	for (int k = 0; k < RT_SEEN_N; k++) {
+		int64_t age = (int64_t)n->last_seen - at[k];
+
+		if (n->seen[k].tag == 0 || age > RT_AGE_MAX)
+			n->seen[k] = (struct rt_seen){ 0, 0 };
+		else
+			n->seen[k].age = (uint16_t)(age < 0 ? 0 : age);
+	}
+	return added;
+}
+
 /* Slot i is locked and holds l->ip: refresh it and publish. */
 static void rt_refresh_locked(struct rt_table *t, uint64_t i,
 			      const struct rt_login *l)
@@ -44,7 +108,8 @@ static void rt_refresh_locked(struct rt_table *t, uint64_t i,
 	uint32_t v = uatomic_read(&s->ver);
 	const struct rt_copy *p = &s->copy[v & 1];
 	struct rt_copy n = *p;
-	uint32_t extra = uatomic_xchg(&s->pending, 0);
+	uint32_t extra = uatomic_xchg(&s->pending, 0), old_last = n.last_seen;
+	bool added;
 
 	rt_step(RT_STEP_PENDING_TAKEN);
 	/* later than the stored time, or replacing a time no honest writer
@@ -57,9 +122,12 @@ static void rt_refresh_locked(struct rt_table *t, uint64_t i,
 	n.count = rt_sat_add(n.count, (uint64_t)extra + (l->count ? 1 : 0));
 	if (l->count)
 		rt_set_user(&n, l);
+	added = rt_seen_note(t, &n, old_last, l);
 	memcpy(&s->copy[(v + 1) & 1], &n, sizeof(n));
 	rt_step(RT_STEP_COPY_WRITTEN);
 	rt_slot_publish(t, i, v);
+	if (added)	/* another user: max-users-per-address may hold it now */
+		rt_raise_change(t);
 }
 
 /* Slot i is locked and free (or a victim): publish a new record there. */
@@ -79,6 +147,7 @@ static void rt_insert_locked(struct rt_table *t, uint64_t i, uint32_t fp,
 	n.count = l->count ? 1 : 0;
 	n.state = RT_STATE_LIVE;
 	rt_set_user(&n, l);
+	(void)rt_seen_note(t, &n, n.last_seen, l);
 	memcpy(&s->copy[(v + 1) & 1], &n, sizeof(n));
 	rt_step(RT_STEP_COPY_WRITTEN);
 	rt_slot_publish(t, i, v);

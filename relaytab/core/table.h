@@ -114,6 +114,21 @@ static inline bool rt_live_at(uint32_t last_seen, uint32_t grace, uint32_t now)
 
 struct rt_table;
 
+/* How many distinct users a record tells apart: the users of an address
+ * are counted up to RT_USERS_MAX ("that many or more"). Each record keeps,
+ * for at most this many users, a 16-bit keyed hash of the name and when
+ * that user last logged in or refreshed from the address (within 65534 s,
+ * about 18 h, of the record's last_seen); a new user replaces the one seen
+ * longest ago, if it came later. An honest table's count is never high;
+ * it is low by users whose hashes collide (about 1 in 65536 for each pair
+ * of users), users last seen more than 18 h before last_seen (with a
+ * grace longer than that), a login stamped before all six kept users (a
+ * clock stepped back), a login handed to a busy slot's holder (RT_MERGED)
+ * until that session's next refresh, and the users of the rare duplicate
+ * record of an address (two first logins at once), which are not added
+ * together. An empty user name is nobody's and is not counted. */
+#define RT_USERS_MAX 6
+
 /* A record as readers see it: a consistent, sanitised copy. */
 struct rt_record {
 	struct rt_addr ip;
@@ -122,6 +137,9 @@ struct rt_record {
 	uint32_t count;		/* logins, saturating */
 	enum rt_service service; /* service of the last login */
 	char user[RT_USER_MAX + 1]; /* user of the last login, NUL-terminated */
+	/* when each distinct user last logged in or refreshed (unix seconds,
+	   none after last_seen; 0: no such user), in no order */
+	uint32_t user_seen[RT_USERS_MAX];
 };
 
 /* Table creation. */
@@ -210,6 +228,12 @@ int rt_table_lookup(struct rt_table *table, const struct rt_addr *ip,
  * (rt_time_now()), so a record expires at the instant last_seen + grace. */
 bool rt_record_live(const struct rt_record *rec, uint32_t now, uint32_t grace);
 
+/* How many distinct users logged in (or refreshed) from rec's address
+ * within grace of now: 1..RT_USERS_MAX for a live record (RT_USERS_MAX
+ * meaning that many or more), 0 for one that is not live. */
+unsigned rt_record_users(const struct rt_record *rec, uint32_t now,
+			 uint32_t grace);
+
 /* The time to store as first_seen/last_seen: the wall clock rounded to the
  * nearest second (not truncated), so a record lives its grace to within
  * +-0.5 s of the real login instead of up to 1 s too long. */
@@ -288,9 +312,10 @@ int rt_table_set_grace(struct rt_table *table, uint32_t grace);
  * of an update there; known only where /proc/<pid>/maps is readable, i.e.
  * as root - a read-only reader such as serve, or a windowed plugin process
  * whose windows are elsewhere, holds no lock); clears records no honest
- * writer publishes (bad state, length, service or times); repairs stale
- * hints. Each owner named is looked up once per call. A lock of a live
- * process that may be writing the slot is never touched. 0, or -1. */
+ * writer publishes (bad state, length, service, times or user set);
+ * repairs stale hints. Each owner named is looked up once per call. A lock
+ * of a live process that may be writing the slot is never touched. 0, or
+ * -1. */
 struct rt_repair_stats {
 	uint64_t slots;		/* slots visited */
 	uint64_t owners;	/* distinct lock owners looked up */
@@ -366,6 +391,8 @@ struct rt_stats {
 	uint64_t live;		/* records seen within the grace */
 	uint64_t busy;		/* slots busy during the count */
 	uint64_t future;	/* records stamped beyond now + RT_FUTURE_SLACK */
+	uint64_t by_users[RT_USERS_MAX + 1]; /* live records by their
+				   rt_record_users() (by_users[0] unused) */
 	uint64_t counters[RT_CNT_COUNT];
 };
 /* Count used/live records (a scan, live meaning within grace at now) and

@@ -11,9 +11,9 @@ TABLE_TEST_CFLAGS = $(AM_CFLAGS) $(URCU_CFLAGS) $(SAN_CFLAGS) -I$(top_srcdir)/te
 TABLE_TEST_LIBS = $(RELAYTAB_SAN_LIBS) tests/libtap.la
 TABLE_TEST_HELPERS = tests/core/table-test.c tests/core/table-test.h
 check_PROGRAMS += tests/core/test-table tests/core/test-header tests/core/test-fault \
-	tests/core/test-trust tests/core/test-window tests/core/test-owner
+	tests/core/test-trust tests/core/test-window tests/core/test-owner tests/core/test-users
 TESTS += tests/core/test-table tests/core/test-header tests/core/test-fault \
-	tests/core/test-trust tests/core/test-window tests/core/test-owner
+	tests/core/test-trust tests/core/test-window tests/core/test-owner tests/core/test-users
 tests_core_test_table_SOURCES = tests/core/test-table.c $(TABLE_TEST_HELPERS)
 tests_core_test_table_CFLAGS = $(TABLE_TEST_CFLAGS)
 tests_core_test_table_LDFLAGS = $(SAN_LDFLAGS)
@@ -34,6 +34,10 @@ tests_core_test_owner_SOURCES = tests/core/test-owner.c $(TABLE_TEST_HELPERS)
 tests_core_test_owner_CFLAGS = $(TABLE_TEST_CFLAGS)
 tests_core_test_owner_LDFLAGS = $(SAN_LDFLAGS)
 tests_core_test_owner_LDADD = $(TABLE_TEST_LIBS)
+tests_core_test_users_SOURCES = tests/core/test-users.c tests/core/prop-util.h $(TABLE_TEST_HELPERS)
+tests_core_test_users_CFLAGS = $(TABLE_TEST_CFLAGS)
+tests_core_test_users_LDFLAGS = $(SAN_LDFLAGS)
+tests_core_test_users_LDADD = $(TABLE_TEST_LIBS)
 tests_core_test_fault_SOURCES = tests/core/test-fault.c
 tests_core_test_fault_CFLAGS = $(TABLE_TEST_CFLAGS)
 tests_core_test_fault_LDFLAGS = $(SAN_LDFLAGS)

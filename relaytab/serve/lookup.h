@@ -47,7 +47,8 @@ void rt_lookup_free(struct rt_lookup *lk);
 void rt_lookup_reset(struct rt_lookup *lk);
 
 /* Is ip allowed to relay at now (wall-clock seconds) by the rule? Returns
- * 1 (a live record in ip's grant network exists; *rec_r gets that record
+ * 1 (a live record in ip's grant network exists, with no more users than
+ * max-users-per-address; *rec_r gets that record
  * if rec_r is not NULL), 0 (no), or -1 with errno if the table could not
  * be read. */
 int rt_lookup_live(struct rt_lookup *lk, struct rt_table *t,

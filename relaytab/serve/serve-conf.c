@@ -122,7 +122,8 @@ int rt_serve_conf_set(void *conf, const char *key, const char *value,
 	if (strncmp(key, "serve-", 6) == 0)
 		return rt_err_fail(err, EINVAL, "unknown setting \"%s\"", key);
 	/* the settings serve shares with the compiler (table, grace,
-	   exclude, ipv6-prefix: cli/settings.c passes no others) */
+	   exclude, ipv6-prefix, max-users-per-address: cli/settings.c
+	   passes no others) */
 	return rt_compile_conf_set(&c->base, key, value, err);
 }
 

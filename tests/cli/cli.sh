@@ -47,16 +47,16 @@ RELAYTAB_NOW=$((NOW + 100)) RT query 192.0.2.1 --grace 90; is $? 1 "query --grac
 RELAYTAB_NOW=$((NOW + 100)) RT query 192.0.2.1 --grace 2m; is $? 0 "query --grace 2m after 100 s: 0"
 RT list > "$T/list.out"
 cat > "$T/list.ref" <<REF
-192.0.2.1     alice   imap     2027-01-15T08:00:00Z  2027-01-15T08:00:00Z  2
-198.51.100.7  manual  manual   2027-01-15T08:00:00Z  2027-01-15T08:00:00Z  1
-2001:db8::5   bob     pop3     2027-01-15T08:00:00Z  2027-01-15T08:00:00Z  1
+192.0.2.1     alice   imap     2027-01-15T08:00:00Z  2027-01-15T08:00:00Z  2       1
+198.51.100.7  manual  manual   2027-01-15T08:00:00Z  2027-01-15T08:00:00Z  1       1
+2001:db8::5   bob     pop3     2027-01-15T08:00:00Z  2027-01-15T08:00:00Z  1       1
 REF
 ok "list output (sorted, IPv4 first; columns as wide as their values, no tab)" cmp -s "$T/list.out" "$T/list.ref" ||
 	diff "$T/list.ref" "$T/list.out" | sed 's/^/# /'
 # on a terminal (script(1) gives it one), a header names the columns
 if command -v script >/dev/null; then
 	script -qec "env RELAYTAB_NOW=$NOW '$RELAYTAB' --table '$TB' list" /dev/null | tr -d '\r' > "$T/list.tty"
-	is "$(head -n 1 "$T/list.tty")" "ADDRESS       USER    SERVICE  FIRST SEEN            LAST SEEN             LOGINS" \
+	is "$(head -n 1 "$T/list.tty")" "ADDRESS       USER    SERVICE  FIRST SEEN            LAST SEEN             LOGINS  USERS" \
 		"list on a terminal: a header line first"
 	is "$(tail -n +2 "$T/list.tty")" "$(cat "$T/list.ref")" "... then the same lines"
 else
@@ -73,6 +73,40 @@ RT list --json | python3 -m json.tool > /dev/null; is $? 0 "... and JSON stays v
 # stats
 like "$(RT stats)" 'capacity +2048 slots' "stats shows the capacity"
 is "$(RT stats --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["used"], d["counters"]["insert"])')" "4 4" "stats --json: used and inserts"
+
+# issue 18: an address several users log in from (a NAT) - list, stats
+# and query show how many, and max-users-per-address holds it back
+RT add 192.0.2.50 --user ann; RT add 192.0.2.50 --user ben
+RELAYTAB_NOW=$((NOW + 60)) RT add 192.0.2.50 --user cat
+RELAYTAB_NOW=$((NOW + 60)) RT add 192.0.2.50 --user ann
+is "$(RELAYTAB_NOW=$((NOW + 60)) RT list | grep '^192.0.2.50 ' | awk '{print $6, $7}')" "4 3" \
+	"list: a shared address, 4 logins of 3 users"
+printf 'grace = 30m\nmax-users-per-address = 2\n' > "$T/limit.conf"
+like "$(RELAYTAB_NOW=$((NOW + 60)) RT list --config "$T/limit.conf" | grep '^192.0.2.50 ')" \
+	'  3  held: more than max-users-per-address 2$' "... with max-users-per-address 2 in the file: held, and why"
+is "$(RELAYTAB_NOW=$((NOW + 60)) RT list --config "$T/limit.conf" | grep -c held)" 1 "... and no other address is"
+is "$(RELAYTAB_NOW=$((NOW + 60)) RT list --max-users-per-address 3 | grep -c held)" 0 "--max-users-per-address 3: not held"
+is "$(RELAYTAB_NOW=$((NOW + 60)) RT list --json --config "$T/limit.conf" | python3 -c '
+import json, sys
+e = [x for x in json.load(sys.stdin) if x["ip"] == "192.0.2.50"][0]
+print(e["users"], e["users_or_more"], e["held"])')" "3 False True" "list --json: users, users_or_more, held"
+RELAYTAB_NOW=$((NOW + 60)) RT query 192.0.2.50; is $? 0 "query: the shared address may relay with no limit"
+RELAYTAB_NOW=$((NOW + 60)) RT query --config "$T/limit.conf" 192.0.2.50; is $? 1 "... and not over the limit"
+RELAYTAB_NOW=$((NOW + 60)) RT query --config "$T/limit.conf" 192.0.2.1; is $? 0 "... while an address of one user still may"
+# ben (seen at NOW) leaves the count at NOW + 1800: 2 users, not held
+is "$(RELAYTAB_NOW=$((NOW + 1800)) RT list --config "$T/limit.conf" | grep '^192.0.2.50 ' | awk '{print $7, $8}')" "2 " \
+	"a user whose grace ended no longer counts: 2, not held"
+RELAYTAB_NOW=$((NOW + 1800)) RT query --config "$T/limit.conf" 192.0.2.50; is $? 0 "... and it may relay again"
+is "$(RELAYTAB_NOW=$((NOW + 60)) RT stats --json --config "$T/limit.conf" | python3 -c '
+import json, sys
+d = json.load(sys.stdin); print(d["shared"], d["held"], d["max_users_per_address"])')" "1 1 2" \
+	"stats --json: 1 shared address, 1 held, the limit"
+like "$(RELAYTAB_NOW=$((NOW + 60)) RT stats --config "$T/limit.conf" | grep -E '^(shared|held) ' | tr '\n' ' ')" \
+	'^shared +1 .*held +1 \(over max-users-per-address 2: no relay\)' "stats: shared and held"
+RT list --max-users-per-address 6 2>"$T/err"; is $? 64 "--max-users-per-address 6: usage error (an entry tells 6 users apart)"
+like "$(cat "$T/err")" 'invalid max-users-per-address "6" \(1\.\.5, or no\)' "... saying the range"
+RT list --config "$T/none.conf" 2>"$T/err"; is $? 78 "list --config of a missing file: 78"
+RT del 192.0.2.50 >/dev/null
 
 # del
 out=$(RT del 192.0.2.1); is $? 0 "del an IP"

@@ -23,7 +23,7 @@
 #include "tap.h"
 
 /* the rule the liveset tests build with: grace 1800 s, no exclude */
-static const struct rt_relay_rule host_rule = { 1800, NULL, RT_IPV6_PREFIX_HOST };
+static const struct rt_relay_rule host_rule = { 1800, NULL, RT_IPV6_PREFIX_HOST, 0 };
 
 static char path[256];
 
@@ -187,8 +187,8 @@ static void keyset_reuse(void)
 {
 	struct rt_liveset ls;
 	struct rt_keyset fresh, reused;
-	struct rt_relay_rule host = { 1800, NULL, RT_IPV6_PREFIX_HOST };
-	struct rt_relay_rule prefix = { 1800, NULL, 64 };
+	struct rt_relay_rule host = { 1800, NULL, RT_IPV6_PREFIX_HOST, 0 };
+	struct rt_relay_rule prefix = { 1800, NULL, 64, 0 };
 	struct rt_keyset_opts o = { .form = RT_KEYS_SENDMAIL, .rule = &host };
 	struct rt_err err;
 	size_t bad_len = 0, differ = 0;

@@ -1,8 +1,9 @@
 /* test-one-rule.c - every path answers as the one relay rule does.
  *
- * For many random tables (IPv4 and IPv6 logins, some repeated, stamped at
- * and around the expiry boundary and in the future; random grace, IPv6
- * prefix /16../64 or /128, exclude nets around the logins) and many clients
+ * For many random tables (IPv4 and IPv6 logins of one to eight users, some
+ * repeated, stamped at and around the expiry boundary and in the future;
+ * random grace, IPv6 prefix /16../64 or /128, exclude nets around the
+ * logins, max-users-per-address none or 1..5) and many clients
  * near each login (the login itself, a bit flipped at and around the prefix
  * boundary, groups shifted as Postfix's cut-at-':' lookups confuse them,
  * random neighbours, excluded addresses), the answer of each path must be
@@ -48,6 +49,7 @@ static const char *const path_names[P_COUNT] = {
 	"Postfix cdb", "Postfix hash", "Sendmail hash", "serve"
 };
 static unsigned long long asked[P_COUNT], disagreed[P_COUNT], granted[P_COUNT];
+static unsigned long long held;	/* clients the users limit denied */
 
 static char dir[] = "/tmp/rt-one-rule-XXXXXX";
 static char table_path[300], cdb_path[300], phash_path[300], shash_path[300];
@@ -169,6 +171,7 @@ static void pick_settings(struct trial *tr)
 	tr->rule.grace = (uint32_t[]){ 60, 1800, 3600 }[rng() % 3];
 	tr->rule.ipv6_prefix = prefixes[rng() % (sizeof(prefixes) / sizeof(prefixes[0]))];
 	tr->tag = (const char *[]){ NULL, "pop:", "Relay:" }[rng() % 3];
+	tr->rule.max_users = rng() % 2 ? 0 : 1 + rng() % (RT_USERS_MAX - 1);
 }
 
 /* The logins (into t), the clients and the exclude list of one table. */
@@ -185,9 +188,16 @@ static void make_trial(struct trial *tr, struct rt_table *t)
 			raw[i] = tr->clients[rng() % tr->nclients];
 		else
 			raw[i] = rng() % 3 == 0 ? random_v4() : random_v6();
-		if (rt_table_upsert(t, &raw[i], "u", RT_SVC_IMAP,
-				    random_stamp(tr->rule.grace), RT_UPSERT_LOGIN) < 0)
-			tap_bail("upsert: %s", strerror(errno));
+		/* one to eight logins of one to eight users, some refreshes */
+		for (unsigned k = rng() % 3 ? 1 : 1 + rng() % 8; k > 0; k--) {
+			char user[8];
+
+			snprintf(user, sizeof(user), "u%u", (unsigned)(rng() % 8));
+			if (rt_table_upsert(t, &raw[i], user, RT_SVC_IMAP,
+					    random_stamp(tr->rule.grace),
+					    rng() % 4 ? RT_UPSERT_LOGIN : RT_UPSERT_REFRESH) < 0)
+				tap_bail("upsert: %s", strerror(errno));
+		}
 		clients_near(tr, &raw[i]);
 	}
 	for (int k = 0; k < 8; k++)
@@ -217,7 +227,9 @@ static int collect(const struct rt_record *rec, void *context)
 	struct trial *tr = context;
 
 	if (tr->nlogins < sizeof(tr->logins) / sizeof(tr->logins[0]))
-		tr->logins[tr->nlogins++] = (struct rt_relay_login){ rec->ip, rec->last_seen };
+		tr->logins[tr->nlogins++] = (struct rt_relay_login){
+			rec->ip, rec->last_seen,
+			rt_record_users(rec, NOW, tr->rule.grace) };
 	return 0;
 }
 
@@ -302,13 +314,13 @@ static void check(enum path p, const struct trial *tr, const struct rt_addr *c,
 	if (got == want)
 		return;
 	if (disagreed[p]++ < 5) {
-		tap_diag("%s says %s for %s; the rule says %s (prefix %u, grace %u, %zu logins, exclude %s)",
+		tap_diag("%s says %s for %s; the rule says %s (prefix %u, grace %u, %zu logins, exclude %s, max users %u)",
 			 path_names[p], got ? "yes" : "no", rt_addr_format(c, ct),
 			 want ? "yes" : "no", tr->rule.ipv6_prefix, tr->rule.grace,
-			 tr->nlogins, tr->exclude ? "yes" : "no");
+			 tr->nlogins, tr->exclude ? "yes" : "no", tr->rule.max_users);
 		for (size_t i = 0; i < tr->nlogins; i++)
-			tap_diag("  login %s at now%+lld", rt_addr_format(&tr->logins[i].ip, lt),
-				 (long long)tr->logins[i].last_seen - NOW);
+			tap_diag("  login %s at now%+lld, %u users", rt_addr_format(&tr->logins[i].ip, lt),
+				 (long long)tr->logins[i].last_seen - NOW, tr->logins[i].users);
 	}
 }
 
@@ -370,6 +382,10 @@ static void run_trial(struct trial *tr)
 	for (size_t i = 0; i < tr->nclients; i++) {
 		const struct rt_addr *cl = &tr->clients[i];
 		bool want = rt_relay_allows(&tr->rule, tr->logins, tr->nlogins, cl, NOW);
+		struct rt_relay_rule unlimited = tr->rule;
+
+		unlimited.max_users = 0;
+		held += !want && rt_relay_allows(&unlimited, tr->logins, tr->nlogins, cl, NOW);
 
 		if (pf_ok) {
 			check(P_CDB, tr, cl, postfix_allows(cl, &c, NULL), want);
@@ -446,9 +462,9 @@ static struct rt_addr ip(const char *text)
 
 static void test_findings(void)
 {
-	struct rt_relay_rule r64 = { 1800, NULL, 64 }, r128 = { 1800, NULL, 128 };
-	struct rt_relay_login l1 = { ip("2001:db8:1:2::5"), NOW };
-	struct rt_relay_login l2 = { ip("2001::1:2:3:4"), NOW };
+	struct rt_relay_rule r64 = { 1800, NULL, 64, 0 }, r128 = { 1800, NULL, 128, 0 };
+	struct rt_relay_login l1 = { ip("2001:db8:1:2::5"), NOW, 1 };
+	struct rt_relay_login l2 = { ip("2001::1:2:3:4"), NOW, 1 };
 	struct rt_addr c;
 
 	c = ip("2001:db8:1:2::5:7");
@@ -491,6 +507,8 @@ int main(void)
 		tap_is_int((long long)disagreed[p], 0,
 			   "%s: %llu answers (%llu yes), %llu disagree with the rule",
 			   path_names[p], asked[p], granted[p], disagreed[p]);
+	tap_ok(held > 0, "the paths were asked about clients max-users-per-address denies (%llu)",
+	       held);
 	tap_diag("%u tables, %llu clients in all", TABLES * scale, clients);
 	unlink(table_path);
 	unlink(cdb_path);

@@ -75,8 +75,8 @@ ok "watch is alive" alive
 # 4. garbage in a slot (a record state no writer publishes) is cleared by
 # the repair pass; the slot then takes records again
 for s in 5 6 7; do
-	poke $((SLOTS + 256 * s + 64 + 28)) 7
-	poke $((SLOTS + 256 * s + 64 + 96 + 28)) 7
+	poke $((SLOTS + 256 * s + 16 + 28)) 7
+	poke $((SLOTS + 256 * s + 16 + 120 + 28)) 7
 done
 ok "the repair pass clears invalid records, with a log line" \
 	wait_until logged 'repaired table .* 3 invalid records'
@@ -114,5 +114,30 @@ ok "... which opens" wait_until RT stats
 is "$(stat -c %a "$TB")" 660 "... with the old mode"
 RT add 192.0.2.9
 ok "... and its logins reach the map" wait_until has_key 192.0.2.9
+ok "watch is alive" alive
+kill $W
+wait $W
+
+# 7. an upgrade: a table of format version 2 (as relaytab before issue 18
+# made it: its header says version 2.0 and 96-byte records, with a right
+# checksum) is refused with the reason, and watch replaces it
+python3 -c "
+import os, struct, sys, zlib
+fd = os.open(sys.argv[1], os.O_RDWR)
+h = bytearray(os.pread(fd, 100, 0))
+struct.pack_into('<H', h, 10, 2)
+struct.pack_into('<I', h, 20, 96)
+os.pwrite(fd, bytes(h) + struct.pack('<I', zlib.crc32(bytes(h))), 0)
+os.close(fd)" "$TB"
+RT query 192.0.2.9 2>"$T/err"
+is $? 65 "a version 2 table does not open"
+like "$(cat "$T/err")" 'unsupported table version 2\.0 \(this is 3\.0\)' "... saying which version it is"
+"$RELAYTAB" --table "$TB" watch --config "$T/relaytab.conf" 2>"$T/watch.log" &
+W=$!
+tap_track_pid $W
+ok "watch replaces it" wait_until logged 'version 2\.0.*replaced it with an empty table of 2\^10 slots'
+like "$(RT stats)" 'version +3\.0' "... with a version 3 table"
+RT add 192.0.2.10
+ok "... whose logins reach the map" wait_until has_key 192.0.2.10
 ok "watch is alive at the end" alive
 tap_done

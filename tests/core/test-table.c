@@ -232,6 +232,19 @@ static void test_change_flag(void)
 	rt_table_close(&t);
 }
 
+/* The owner's fair-eviction count over an empty table (watch's first pass
+ * on a new table): qsort of no principals once got a NULL pointer. */
+static void test_fair_empty(void)
+{
+	struct rt_table *t = fresh(10, 600);
+	unsigned over = 99;
+
+	tap_is_int(rt_table_fair_update(t, 1000, 600, RT_FAIR_CAP, &over), 0,
+		   "fair update of an empty table");
+	tap_is_int(over, 0, "... finds no principal over the cap");
+	rt_table_close(&t);
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL)
@@ -242,6 +255,7 @@ int main(void)
 	test_delete_scan();
 	test_eviction();
 	test_change_flag();
+	test_fair_empty();
 	unlink(path);
 	rmdir(dir);
 	return tap_done();

@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	step = data[0] % 64 + 1;
-	rt_lookup_init(&lk, &(struct rt_relay_rule){ 60, NULL, RT_IPV6_PREFIX_DEFAULT });
+	rt_lookup_init(&lk, &(struct rt_relay_rule){ 60, NULL, RT_IPV6_PREFIX_DEFAULT, 0 });
 	n1 = run((const char *)data + 1, size - 1, 0, whole);
 	n2 = run((const char *)data + 1, size - 1, step, cut);
 	if (n1 != n2)

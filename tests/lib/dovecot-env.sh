@@ -9,8 +9,9 @@
 #   dovecot_log                            prints the log
 #   Variables: DC (dir), DC_IMAP, DC_POP3, DC_LMTP (ports), DC_TABLE,
 #   DC_MASTER (pid). NETNS_EXEC (e.g. "ip netns exec NS") runs the servers
-#   and clients inside a network namespace. Users: alice/alicepw, bob/bobpw, master: admin/adminpw
-#   (log in as "alice*admin"). login_trusted_networks = 127.0.0.5.
+#   and clients inside a network namespace. Users: alice/alicepw, bob/bobpw,
+#   carol/carolpw, master: admin/adminpw (log in as "alice*admin").
+#   login_trusted_networks = 127.0.0.5.
 #
 #   Dovecot 2.3 (this machine's) by default; with DOVECOT_ROOT set, the
 #   Dovecot of that Debian root (2.4 in Debian 13: tools/check-dovecot24)
@@ -62,7 +63,7 @@ dovecot_setup() {
 	chown 65534:65534 "$DC/mail"
 	chmod 0755 "$DC" "$DC/run" "$DC/modules"
 	cp "$DC_PLUGIN" "$DC/modules/"
-	printf 'alice:{PLAIN}alicepw::::::\nbob:{PLAIN}bobpw::::::\n' > "$DC/passwd"
+	printf 'alice:{PLAIN}alicepw::::::\nbob:{PLAIN}bobpw::::::\ncarol:{PLAIN}carolpw::::::\n' > "$DC/passwd"
 	printf 'admin:{PLAIN}adminpw::::::\n' > "$DC/masters"
 	# the group as the root's Dovecot knows it (its gid may differ)
 	$DC_RUN chgrp dovecot "$DC/passwd" "$DC/masters"

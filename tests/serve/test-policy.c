@@ -121,7 +121,7 @@ static void test_pipelined(void)
 static void test_answers(void)
 {
 	struct rt_create_opts o = { 10, 0600, (gid_t)-1, 60, true };
-	struct rt_relay_rule rule = { 60, NULL, 64 };
+	struct rt_relay_rule rule = { 60, NULL, 64, 0 };
 	struct rt_policy_query q = { .valid = true };
 	struct rt_lookup lk;
 	struct rt_table *t;
@@ -158,6 +158,18 @@ static void test_answers(void)
 	tap_is_str(reply, "action=DEFER_IF_REJECT relaytab table unavailable\n\n",
 		   "no table: DEFER_IF_REJECT (a relay attempt is deferred, other mail passes)");
 	tap_ok(n == strlen(reply), "the returned length is the reply's");
+	/* issue 18: max-users-per-address 1, a second user in the /64 */
+	lk.rule.max_users = 1;
+	rt_addr_parse("2001:db8:1:2::9", &q.client);
+	n = rt_policy_answer(&q, "OK", &lk, t, NOW, reply);
+	tap_is_str(reply, "action=OK\n\n", "max-users-per-address 1, one user: action=OK");
+	rt_addr_parse("2001:db8:1:2::5", &q.client);
+	rt_table_upsert(t, &q.client, "bob", RT_SVC_POP3, NOW, RT_UPSERT_LOGIN);
+	n = rt_policy_answer(&q, "OK", &lk, t, NOW, reply);
+	tap_is_str(reply, "action=DUNNO\n\n", "... bob logs in from the same address: action=DUNNO");
+	lk.rule.max_users = 2;
+	n = rt_policy_answer(&q, "OK", &lk, t, NOW, reply);
+	tap_is_str(reply, "action=OK\n\n", "... with max-users-per-address 2: action=OK");
 	rt_lookup_free(&lk);
 	rt_table_close(&t);
 	unlink(path);

@@ -115,7 +115,7 @@ static void test_socketmap(struct rt_table *t, uint32_t now)
 		{ " 192.0.2.1", "PERM malformed request (want \"NAME KEY\")" },
 	};
 
-	rt_lookup_init(&lk, &(struct rt_relay_rule){ 60, NULL, RT_IPV6_PREFIX_HOST });
+	rt_lookup_init(&lk, &(struct rt_relay_rule){ 60, NULL, RT_IPV6_PREFIX_HOST, 0 });
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		tap_is_str(answer(&sm, t, cases[i].req, now), cases[i].want,
 			   "socketmap \"%s\"", cases[i].req);
@@ -135,7 +135,7 @@ static void test_lookup(struct rt_table *t, uint32_t now)
 	struct rt_addr a;
 	struct rt_err err;
 
-	rt_lookup_init(&lk, &(struct rt_relay_rule){ 60, NULL, RT_IPV6_PREFIX_HOST });
+	rt_lookup_init(&lk, &(struct rt_relay_rule){ 60, NULL, RT_IPV6_PREFIX_HOST, 0 });
 	a = ip("192.0.2.1");
 	tap_is_int(rt_lookup_live(&lk, t, &a, now, NULL), 1, "live at the login");
 	tap_is_int(rt_lookup_live(&lk, t, &a, now + 59, NULL), 1, "live 59 s later (grace 60)");
