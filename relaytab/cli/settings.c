@@ -4,6 +4,7 @@
 #include "settings.h"
 
 #include "compile.h"
+#include "emit.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -12,54 +13,50 @@
 #define C CLI_SET_COMPILE
 #define S CLI_SET_SERVE
 
-const struct cli_setting cli_settings[] = {
-	{ "table", NULL, "PATH", RT_TABLE_DEFAULT_PATH, C | S, false,
+/* The settings but the maps; the maps, one per map kind (compiler/emit.c:
+ * rt_map_kinds[], each kind's own entry), go where CLI_MAPS is. */
+#define CLI_MAPS { "", NULL, NULL, NULL, 0, NULL, NULL }
+static const struct cli_setting cli_fixed[] = {
+	{ "table", NULL, "PATH", RT_TABLE_DEFAULT_PATH, C | S, NULL,
 	  "the table (the global --table, or $RELAYTAB_TABLE, wins)" },
-	{ "grace", "grace", "DURATION", "30m", C | S, false,
+	{ "grace", "grace", "DURATION", "30m", C | S, NULL,
 	  "how long a login allows relaying" },
-	{ "exclude", "exclude", "CIDR,...", NULL, C | S, false,
+	{ "exclude", "exclude", "CIDR,...", NULL, C | S, NULL,
 	  "networks never granted (Postfix mynetworks syntax)" },
-	{ "ipv6-prefix", "ipv6-prefix", "N", "64", C | S, false,
+	{ "ipv6-prefix", "ipv6-prefix", "N", "64", C | S, NULL,
 	  "a login allows its whole IPv6 /N (16..64; 128: the address only)" },
-	{ "max-users-per-address", "max-users-per-address", "N", "no", C | S, false,
+	{ "max-users-per-address", "max-users-per-address", "N", "no", C | S, NULL,
 	  "grant nothing from an address more than N users logged in from within the grace (1..5)" },
-	{ "postfix-cdb", "postfix-cdb", "NAME", NULL, C, true,
-	  "write NAME.cdb for Postfix cdb:NAME" },
-	{ "postfix-hash", "postfix-hash", "NAME", NULL, C, true,
-	  "write NAME.db (Berkeley DB hash) for Postfix hash:NAME" },
-	{ "sendmail-hash", "sendmail-hash", "NAME", NULL, C, true,
-	  "write NAME.db keyed as Sendmail's ${client_addr}" },
-	{ "sendmail-tag", "sendmail-tag", "TAG", NULL, C, false,
+	CLI_MAPS,
+	{ "sendmail-tag", "sendmail-tag", "TAG", NULL, C, NULL,
 	  "prefix of the Sendmail keys (popauth.m4 uses pop:)" },
-	{ "text", "text", "PATH", NULL, C, true,
-	  "write sorted IP<TAB>OK lines" },
-	{ "mode", "mode", "OCTAL", "0644", C, false,
+	{ "mode", "mode", "OCTAL", "0644", C, NULL,
 	  "mode of the written maps" },
-	{ "serve-socket", "socket", "PATH", "/run/relaytab/socketmap", S, false,
+	{ "serve-socket", "socket", "PATH", "/run/relaytab/socketmap", S, NULL,
 	  "the unix socket to answer on (empty: none)" },
-	{ "serve-socket-mode", "socket-mode", "OCTAL", "0660", S, false,
+	{ "serve-socket-mode", "socket-mode", "OCTAL", "0660", S, NULL,
 	  "its mode" },
-	{ "serve-socket-group", "socket-group", "NAME", NULL, S, false,
+	{ "serve-socket-group", "socket-group", "NAME", NULL, S, NULL,
 	  "its group (e.g. postfix)" },
-	{ "serve-listen", "listen", "HOST:PORT", NULL, S, false,
+	{ "serve-listen", "listen", "HOST:PORT", NULL, S, NULL,
 	  "also answer socketmap on this TCP address (numeric; loopback only unless serve-allow-remote)" },
-	{ "serve-policy-socket", "policy-socket", "PATH", NULL, S, false,
+	{ "serve-policy-socket", "policy-socket", "PATH", NULL, S, NULL,
 	  "answer Postfix policy requests on this unix socket (mode and group as the socketmap's)" },
-	{ "serve-policy-listen", "policy-listen", "HOST:PORT", NULL, S, false,
+	{ "serve-policy-listen", "policy-listen", "HOST:PORT", NULL, S, NULL,
 	  "answer Postfix policy requests on this TCP address (loopback only unless serve-allow-remote)" },
-	{ "serve-policy-action", "policy-action", "TEXT", "OK", S, false,
+	{ "serve-policy-action", "policy-action", "TEXT", "OK", S, NULL,
 	  "the policy action for a client that may relay (DUNNO otherwise)" },
-	{ "serve-allow-remote", "allow-remote", "yes|no", "no", S, false,
+	{ "serve-allow-remote", "allow-remote", "yes|no", "no", S, NULL,
 	  "let serve-listen and serve-policy-listen take non-loopback addresses (no authentication: firewall them)" },
-	{ "serve-names", "names", "NAME,...", "relay,relaytab", S, false,
+	{ "serve-names", "names", "NAME,...", "relay,relaytab", S, NULL,
 	  "the socketmap names answered" },
-	{ "serve-value", "value", "TEXT", "OK", S, false,
+	{ "serve-value", "value", "TEXT", "OK", S, NULL,
 	  "the answer for an address that may relay" },
-	{ "serve-max-connections", "max-connections", "N", "1000", S, false,
+	{ "serve-max-connections", "max-connections", "N", "1000", S, NULL,
 	  "connections served at once" },
-	{ "serve-max-per-client", "max-per-client", "N", "500", S, false,
+	{ "serve-max-per-client", "max-per-client", "N", "500", S, NULL,
 	  "connections one client holds at once (by uid on a unix socket, by address on TCP)" },
-	{ "serve-idle-timeout", "idle-timeout", "SECONDS", "330", S, false,
+	{ "serve-idle-timeout", "idle-timeout", "SECONDS", "330", S, NULL,
 	  "close a connection idle this long" },
 	{ NULL, NULL, NULL, NULL, 0, false, NULL },
 };
@@ -69,10 +66,34 @@ const struct cli_setting cli_settings[] = {
 
 #define CLI_OPT_BASE 1000
 #define CLI_MAX_OPTIONS 40
+#define CLI_MAX_SETTINGS 64
+
+/* Every setting: cli_fixed[] with the map kinds in place of CLI_MAPS. */
+static const struct cli_setting *cli_settings(void)
+{
+	static struct cli_setting all[CLI_MAX_SETTINGS];
+	size_t n = 0;
+
+	if (all[0].key != NULL)
+		return all;
+	for (const struct cli_setting *f = cli_fixed; f->key != NULL; f++) {
+		if (*f->key != '\0') {
+			all[n++] = *f;
+			continue;
+		}
+		for (size_t k = 0; rt_map_kinds[k] != NULL; k++) {
+			const struct rt_map_kind *m = rt_map_kinds[k];
+
+			all[n++] = (struct cli_setting){ m->setting, m->setting, "NAME",
+				NULL, CLI_SET_COMPILE, m, m->help };
+		}
+	}
+	return all;
+}
 
 static const struct cli_setting *cli_setting_find(const char *key)
 {
-	for (const struct cli_setting *s = cli_settings; s->key != NULL; s++)
+	for (const struct cli_setting *s = cli_settings(); s->key != NULL; s++)
 		if (strcmp(s->key, key) == 0)
 			return s;
 	return NULL;
@@ -112,8 +133,8 @@ static void cli_options(unsigned use, struct option opts[CLI_MAX_OPTIONS])
 
 	opts[n++] = (struct option){ "config", required_argument, NULL, 'c' };
 	opts[n++] = (struct option){ "verbose", no_argument, NULL, 'v' };
-	for (size_t i = 0; cli_settings[i].key != NULL; i++) {
-		const struct cli_setting *s = &cli_settings[i];
+	for (size_t i = 0; cli_settings()[i].key != NULL; i++) {
+		const struct cli_setting *s = &cli_settings()[i];
 
 		if (s->option != NULL && (s->used_by & use) != 0 &&
 		    n < CLI_MAX_OPTIONS - 1)
@@ -155,7 +176,7 @@ int cli_settings_parse(const struct cli_command *self, unsigned use, int argc,
 
 		if (c < CLI_OPT_BASE)
 			continue;
-		s = &cli_settings[c - CLI_OPT_BASE];
+		s = &cli_settings()[c - CLI_OPT_BASE];
 		if (s->map && !cli_maps && clear_maps != NULL) {
 			clear_maps(context);
 			cli_maps = true;
@@ -170,7 +191,7 @@ void cli_settings_usage(FILE *out, unsigned use)
 {
 	fprintf(out, "  --config PATH  the settings file (default %s)\n",
 		RT_CONF_DEFAULT_PATH);
-	for (const struct cli_setting *s = cli_settings; s->key != NULL; s++) {
+	for (const struct cli_setting *s = cli_settings(); s->key != NULL; s++) {
 		char opt[64];
 
 		if (s->option == NULL || (s->used_by & use) == 0)
@@ -186,7 +207,7 @@ void cli_settings_usage(FILE *out, unsigned use)
 
 void cli_settings_list(FILE *out)
 {
-	for (const struct cli_setting *s = cli_settings; s->key != NULL; s++)
+	for (const struct cli_setting *s = cli_settings(); s->key != NULL; s++)
 		fprintf(out, "%s\t%s%s\t%s\t%s%s%s\n", s->key,
 			s->option != NULL ? "--" : "-",
 			s->option != NULL ? s->option : "",

@@ -1,6 +1,7 @@
 /* settings.h - every setting of /etc/relaytab.conf in one table: its key,
  * its command-line option, the form of its value, its default, the
- * commands that use it and its help. The file reader, the options of
+ * commands that use it and its help (a map kind's row comes from its
+ * struct rt_map_kind, compiler/emit.h). The file reader, the options of
  * compile, watch and serve, their usage text and "relaytab help settings"
  * (which tests/cli/settings.sh checks against relaytab(8)) all come from
  * it; what a value means is the setter's (compile-conf.c, serve-conf.c). */
@@ -13,6 +14,8 @@
 #include "cli.h"
 #include "conf-file.h"
 
+struct rt_map_kind;
+
 /* Who uses a setting (a mask). */
 #define CLI_SET_COMPILE 1u	/* compile and watch */
 #define CLI_SET_SERVE 2u	/* serve */
@@ -24,12 +27,11 @@ struct cli_setting {
 	const char *arg;	/* the value's form, for usage and man page */
 	const char *def;	/* the default as shown, NULL if none */
 	unsigned used_by;	/* CLI_SET_* */
-	bool map;		/* a map to write: may repeat, and maps on the
+	const struct rt_map_kind *map; /* a map to write (compiler/emit.h), or
+				   NULL: a map may repeat, and maps on the
 				   command line replace the file's */
 	const char *help;
 };
-
-extern const struct cli_setting cli_settings[];
 
 /* The settings of one command: the file (--config PATH, default
  * /etc/relaytab.conf; a missing default file is fine), then the command

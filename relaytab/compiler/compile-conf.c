@@ -47,16 +47,17 @@ void rt_compile_conf_free(struct rt_compile_conf *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static int conf_add_output(struct rt_compile_conf *c, enum rt_map_format fmt,
-			   const char *name, const char *suffix, struct rt_err *err)
+static int conf_add_output(struct rt_compile_conf *c, const struct rt_map_kind *kind,
+			   const char *name, struct rt_err *err)
 {
 	struct rt_output *o = RT_ARRAY_ADD(c->outputs, c->noutputs, c->outputs_cap);
+	const char *suffix = kind->suffix;
 	size_t len = strlen(name) + strlen(suffix) + 1;
 
 	if (o == NULL)
 		return rt_err_fail(err, ENOMEM, "out of memory");
 	memset(o, 0, sizeof(*o));
-	o->fmt = fmt;
+	o->kind = kind;
 	o->name = strdup(name);
 	o->path = malloc(len);
 	if (o->name == NULL || o->path == NULL) {
@@ -72,6 +73,7 @@ static int conf_add_output(struct rt_compile_conf *c, enum rt_map_format fmt,
 int rt_compile_conf_set(struct rt_compile_conf *c, const char *key,
 			const char *value, struct rt_err *err)
 {
+	const struct rt_map_kind *kind;
 	char *end;
 
 	if (*value == '\0' && strcmp(key, "exclude") != 0 &&
@@ -130,14 +132,8 @@ int rt_compile_conf_set(struct rt_compile_conf *c, const char *key,
 		c->mode = (mode_t)m;
 		return 0;
 	}
-	if (strcmp(key, "postfix-cdb") == 0)
-		return conf_add_output(c, RT_MAP_CDB, value, ".cdb", err);
-	if (strcmp(key, "postfix-hash") == 0)
-		return conf_add_output(c, RT_MAP_DB_POSTFIX, value, ".db", err);
-	if (strcmp(key, "sendmail-hash") == 0)
-		return conf_add_output(c, RT_MAP_DB_SENDMAIL, value, ".db", err);
-	if (strcmp(key, "text") == 0)
-		return conf_add_output(c, RT_MAP_TEXT, value, "", err);
+	if ((kind = rt_map_kind_find(key)) != NULL)
+		return conf_add_output(c, kind, value, err);
 	return rt_err_fail(err, EINVAL, "unknown setting \"%s\"", key);
 }
 
@@ -158,7 +154,7 @@ static int conf_check_output(const struct rt_compile_conf *c,
 {
 	unsigned bits = c->ipv6_prefix;
 
-	if (o->fmt == RT_MAP_DB_SENDMAIL) {
+	if (o->kind->form == RT_KEYS_SENDMAIL) {
 		if (bits != RT_IPV6_PREFIX_HOST && bits % 16 != 0)
 			return rt_err_fail(err, EINVAL,
 					   "%s: ipv6-prefix %u is not whole 16-bit groups, all the Sendmail HACK can look up (use 16, 32, 48, 64 or 128)",

@@ -43,12 +43,12 @@ static int compile_output(struct rt_output *o, const struct rt_keyset *ks,
 	/* the first pass of a process reads the map's digest back, unless
 	   its key count already tells it changed */
 	if (!o->have_digest &&
-	    (rt_emit_count(o->fmt, o->path, &count) != 0 || count == ks->n) &&
-	    rt_emit_digest(o->fmt, o->path, &o->digest, NULL) == 0)
+	    (rt_emit_count(o->kind, o->path, &count) != 0 || count == ks->n) &&
+	    rt_emit_digest(o->kind, o->path, &o->digest, NULL) == 0)
 		o->have_digest = true;
 	if (o->have_digest && o->digest == digest)
 		return 0;
-	if (rt_emit(o->fmt, o->path, c->mode, ks, err) != 0)
+	if (rt_emit(o->kind, o->path, c->mode, ks, err) != 0)
 		return -1;
 	o->digest = digest;
 	o->have_digest = true;
@@ -95,8 +95,7 @@ int rt_compile_publish(struct rt_compile_conf *c, const struct rt_liveset *ls,
 	rep->next_expiry = ls->next_expiry;
 	rep->written = rep->failed = 0;
 	for (size_t i = 0; i < c->noutputs; i++) {
-		enum rt_key_form form = c->outputs[i].fmt == RT_MAP_DB_SENDMAIL ?
-			RT_KEYS_SENDMAIL : RT_KEYS_POSTFIX;
+		enum rt_key_form form = c->outputs[i].kind->form;
 		const struct rt_keyset *ks = compile_keys(c, built, form, ls,
 							  &oerr);
 		int r = ks == NULL ? -1 :

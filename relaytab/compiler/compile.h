@@ -21,7 +21,7 @@
 #define RT_GRACE_DEFAULT 1800
 
 struct rt_output {
-	enum rt_map_format fmt;
+	const struct rt_map_kind *kind;
 	char *name;		/* as configured (cdb:NAME, hash:NAME) */
 	char *path;		/* the file written */
 	bool have_digest;	/* digest of the keys the file holds */

@@ -13,8 +13,8 @@
 
 #include "publish.h"
 
-int rt_emit_cdb(const char *path, mode_t mode, const struct rt_keyset *ks,
-		struct rt_err *err)
+static int emit_cdb(const char *path, mode_t mode, const struct rt_keyset *ks,
+		    struct rt_err *err)
 {
 	struct rt_publish p;
 	struct cdb_make cm;
@@ -43,8 +43,8 @@ fail:
 	return rt_err_fail(err, saved, "cannot write %s: %s", path, strerror(saved));
 }
 
-int rt_emit_cdb_digest(const char *path, struct rt_key_digest *d,
-		       struct rt_err *err)
+static int emit_cdb_digest(const char *path, struct rt_key_digest *d,
+			   struct rt_err *err)
 {
 	struct cdb c;
 	unsigned pos;
@@ -75,7 +75,7 @@ int rt_emit_cdb_digest(const char *path, struct rt_key_digest *d,
 	return 0;
 }
 
-int rt_emit_cdb_count(const char *path, size_t *count)
+static int emit_cdb_count(const char *path, size_t *count)
 {
 	unsigned char hdr[2048];	/* 256 tables: position, slots */
 	uint64_t slots = 0;
@@ -93,3 +93,13 @@ int rt_emit_cdb_count(const char *path, size_t *count)
 	*count = (size_t)(slots / 2);
 	return 0;
 }
+
+const struct rt_map_kind rt_map_postfix_cdb = {
+	.setting = "postfix-cdb",
+	.help = "write NAME.cdb for Postfix cdb:NAME",
+	.suffix = ".cdb",
+	.form = RT_KEYS_POSTFIX,
+	.emit = emit_cdb,
+	.digest = emit_cdb_digest,
+	.count = emit_cdb_count,
+};

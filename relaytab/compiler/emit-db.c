@@ -9,8 +9,8 @@
 
 #include "publish.h"
 
-int rt_emit_db(const char *path, mode_t mode, bool nul,
-	       const struct rt_keyset *ks, struct rt_err *err)
+static int emit_db(const char *path, mode_t mode, bool nul,
+		   const struct rt_keyset *ks, struct rt_err *err)
 {
 	static char ok[] = "OK";
 	struct rt_publish p;
@@ -48,8 +48,8 @@ fail:
 			   db_strerror(r));
 }
 
-int rt_emit_db_digest(const char *path, bool nul, struct rt_key_digest *d,
-		      struct rt_err *err)
+static int emit_db_digest(const char *path, bool nul, struct rt_key_digest *d,
+			  struct rt_err *err)
 {
 	DB *db = NULL;
 	DBC *cur = NULL;
@@ -85,3 +85,45 @@ fail:
 	db->close(db, 0);
 	return rt_err_fail(err, EINVAL, "cannot read %s: %s", path, db_strerror(r));
 }
+
+static int emit_postfix(const char *path, mode_t mode, const struct rt_keyset *ks,
+			struct rt_err *err)
+{
+	return emit_db(path, mode, true, ks, err);
+}
+
+static int emit_postfix_digest(const char *path, struct rt_key_digest *d,
+			       struct rt_err *err)
+{
+	return emit_db_digest(path, true, d, err);
+}
+
+static int emit_sendmail(const char *path, mode_t mode, const struct rt_keyset *ks,
+			 struct rt_err *err)
+{
+	return emit_db(path, mode, false, ks, err);
+}
+
+static int emit_sendmail_digest(const char *path, struct rt_key_digest *d,
+				struct rt_err *err)
+{
+	return emit_db_digest(path, false, d, err);
+}
+
+const struct rt_map_kind rt_map_postfix_hash = {
+	.setting = "postfix-hash",
+	.help = "write NAME.db (Berkeley DB hash) for Postfix hash:NAME",
+	.suffix = ".db",
+	.form = RT_KEYS_POSTFIX,
+	.emit = emit_postfix,
+	.digest = emit_postfix_digest,
+};
+
+const struct rt_map_kind rt_map_sendmail_hash = {
+	.setting = "sendmail-hash",
+	.help = "write NAME.db keyed as Sendmail's ${client_addr}",
+	.suffix = ".db",
+	.form = RT_KEYS_SENDMAIL,
+	.emit = emit_sendmail,
+	.digest = emit_sendmail_digest,
+};

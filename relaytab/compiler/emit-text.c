@@ -10,8 +10,8 @@
 
 #include "publish.h"
 
-int rt_emit_text(const char *path, mode_t mode, const struct rt_keyset *ks,
-		 struct rt_err *err)
+static int emit_text(const char *path, mode_t mode, const struct rt_keyset *ks,
+		     struct rt_err *err)
 {
 	const char **sorted = rt_keyset_sorted(ks);
 	struct rt_publish p;
@@ -46,8 +46,8 @@ fail:
 	return rt_err_fail(err, saved, "cannot write %s: %s", path, strerror(saved));
 }
 
-int rt_emit_text_digest(const char *path, struct rt_key_digest *d,
-			struct rt_err *err)
+static int emit_text_digest(const char *path, struct rt_key_digest *d,
+			    struct rt_err *err)
 {
 	FILE *f = fopen(path, "re");
 	char line[512];
@@ -64,3 +64,12 @@ int rt_emit_text_digest(const char *path, struct rt_key_digest *d,
 	fclose(f);
 	return 0;
 }
+
+const struct rt_map_kind rt_map_text = {
+	.setting = "text",
+	.help = "write sorted IP<TAB>OK lines",
+	.suffix = "",
+	.form = RT_KEYS_POSTFIX,
+	.emit = emit_text,
+	.digest = emit_text_digest,
+};

@@ -1,51 +1,59 @@
-/* emit.h - the compiler's outputs: write a keyset as a map file, and read
- * an existing map's digest back to tell whether it would change.
- * Every emitter publishes through publish.h. Values are "OK". */
+/* emit.h - the compiler's outputs: the map kinds. Each kind is one emitter
+ * file that defines its struct rt_map_kind (write a keyset as a map file,
+ * read an existing map's keys back to tell whether it would change) and
+ * one line in rt_map_kinds[] (emit.c), which is the kind's entry in the
+ * settings schema too: its key in relaytab.conf, its option and its help
+ * (cli/settings.c lists the kinds among the other settings). Every emitter
+ * publishes through publish.h. Values are "OK". */
 #ifndef RELAYTAB_EMIT_H
 #define RELAYTAB_EMIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "err.h"
 #include "keyset.h"
 
-enum rt_map_format {
-	RT_MAP_CDB,		/* tinycdb, keys without NUL (Postfix cdb:) */
-	RT_MAP_DB_POSTFIX,	/* Berkeley DB hash, keys and values with a
-				   trailing NUL, as postmap writes them */
-	RT_MAP_DB_SENDMAIL,	/* Berkeley DB hash, no NUL (makemap) */
-	RT_MAP_TEXT,		/* sorted "key<TAB>OK" lines */
+struct rt_map_kind {
+	const char *setting;	/* key in relaytab.conf and option: "postfix-cdb" */
+	const char *help;	/* for usage and "relaytab help settings" */
+	const char *suffix;	/* added to the configured NAME: ".cdb" */
+	enum rt_key_form form;	/* the keys it holds */
+	/* Write ks to path atomically with the given mode. */
+	int (*emit)(const char *path, mode_t mode, const struct rt_keyset *ks,
+		    struct rt_err *err);
+	/* Add each key of the map at path to d, read as it is. */
+	int (*digest)(const char *path, struct rt_key_digest *d,
+		      struct rt_err *err);
+	/* How many keys the map holds, where that is cheap to tell; NULL if
+	 * it never is. */
+	int (*count)(const char *path, size_t *count);
 };
 
+/* Every map kind, NULL-terminated, in the order usage lists them. */
+extern const struct rt_map_kind *const rt_map_kinds[];
+/* The kind whose setting is key, or NULL. */
+const struct rt_map_kind *rt_map_kind_find(const char *key);
+
+/* The kinds (one emitter file each). */
+extern const struct rt_map_kind rt_map_postfix_cdb;	/* emit-cdb.c */
+extern const struct rt_map_kind rt_map_postfix_hash;	/* emit-db.c */
+extern const struct rt_map_kind rt_map_sendmail_hash;	/* emit-db.c */
+extern const struct rt_map_kind rt_map_text;		/* emit-text.c */
+
 /* Write ks to path atomically with the given mode. */
-int rt_emit(enum rt_map_format fmt, const char *path, mode_t mode,
+int rt_emit(const struct rt_map_kind *kind, const char *path, mode_t mode,
 	    const struct rt_keyset *ks, struct rt_err *err);
 /* The digest (rt_keyset_digest) of the keys of an existing map, read as
  * they are, none kept. Returns 0, or -1 (errno ENOENT if there is no map,
  * anything else if unreadable). */
-int rt_emit_digest(enum rt_map_format fmt, const char *path,
+int rt_emit_digest(const struct rt_map_kind *kind, const char *path,
 		   uint64_t *digest, struct rt_err *err);
-
 /* How many keys an existing map holds, where that is cheap to tell (a cdb:
  * from its header; its writer must have made each hash table twice its
  * records, as tinycdb and cdbmake do - a map of another writer can only
  * look changed, never unchanged). Returns 0, or -1 (not known). */
-int rt_emit_count(enum rt_map_format fmt, const char *path, size_t *count);
-
-/* The emitters; their _digest functions add each key of the map to d. */
-int rt_emit_cdb(const char *path, mode_t mode, const struct rt_keyset *ks,
-		struct rt_err *err);
-int rt_emit_cdb_digest(const char *path, struct rt_key_digest *d,
-		       struct rt_err *err);
-int rt_emit_cdb_count(const char *path, size_t *count);
-int rt_emit_db(const char *path, mode_t mode, bool nul,
-	       const struct rt_keyset *ks, struct rt_err *err);
-int rt_emit_db_digest(const char *path, bool nul, struct rt_key_digest *d,
-		      struct rt_err *err);
-int rt_emit_text(const char *path, mode_t mode, const struct rt_keyset *ks,
-		 struct rt_err *err);
-int rt_emit_text_digest(const char *path, struct rt_key_digest *d,
-			struct rt_err *err);
+int rt_emit_count(const struct rt_map_kind *kind, const char *path, size_t *count);
 
 #endif

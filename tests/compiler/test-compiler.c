@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "compile.h"
 #include "emit.h"
 #include "keyset.h"
 #include "liveset.h"
@@ -122,37 +123,35 @@ static void merge_case(unsigned cap_log2, unsigned n, unsigned dup_every)
 	unlink(path);
 }
 
-/* ks written as every kind of map, then read back. */
+/* ks written as every kind of map (rt_map_kinds[]), then read back. */
 static void maps_read_back(const struct rt_keyset *ks)
 {
-	static const struct { enum rt_map_format fmt; const char *ext; } maps[] = {
-		{ RT_MAP_CDB, "cdb" }, { RT_MAP_DB_POSTFIX, "db" },
-		{ RT_MAP_DB_SENDMAIL, "sdb" }, { RT_MAP_TEXT, "txt" },
-	};
 	char map[300];
 	struct rt_err err;
 	uint64_t digest;
 	size_t count;
 
-	for (size_t m = 0; m < sizeof(maps) / sizeof(maps[0]); m++) {
-		snprintf(map, sizeof(map), "%s.%s", path, maps[m].ext);
-		if (rt_emit(maps[m].fmt, map, 0600, ks, &err) != 0)
+	for (size_t m = 0; rt_map_kinds[m] != NULL; m++) {
+		const struct rt_map_kind *kind = rt_map_kinds[m];
+
+		snprintf(map, sizeof(map), "%s.%s", path, kind->setting);
+		if (rt_emit(kind, map, 0600, ks, &err) != 0)
 			tap_bail("emit: %s", err.msg);
-		tap_ok(rt_emit_digest(maps[m].fmt, map, &digest, &err) == 0 &&
+		tap_ok(rt_emit_digest(kind, map, &digest, &err) == 0 &&
 		       digest == rt_keyset_digest(ks),
-		       "the %s map read back has the keyset's digest", maps[m].ext);
-		if (maps[m].fmt == RT_MAP_CDB)
-			tap_ok(rt_emit_count(maps[m].fmt, map, &count) == 0 &&
+		       "the %s map read back has the keyset's digest", kind->setting);
+		if (kind->count != NULL)
+			tap_ok(rt_emit_count(kind, map, &count) == 0 &&
 			       count == ks->n, "its header tells its %zu keys", ks->n);
 		else
-			tap_ok(rt_emit_count(maps[m].fmt, map, &count) != 0,
+			tap_ok(rt_emit_count(kind, map, &count) != 0,
 			       "the %s map's count is not known without reading it",
-			       maps[m].ext);
+			       kind->setting);
 		unlink(map);
 	}
 	snprintf(map, sizeof(map), "%s.none", path);
-	tap_ok(rt_emit_count(RT_MAP_CDB, map, &count) != 0 &&
-	       rt_emit_digest(RT_MAP_CDB, map, &digest, &err) != 0,
+	tap_ok(rt_emit_count(&rt_map_postfix_cdb, map, &count) != 0 &&
+	       rt_emit_digest(&rt_map_postfix_cdb, map, &digest, &err) != 0,
 	       "no map: neither count nor digest");
 }
 
@@ -167,18 +166,18 @@ static void map_full_disk(const struct rt_keyset *ks)
 	int r;
 
 	snprintf(map, sizeof(map), "%s.full.cdb", path);
-	if (rt_emit(RT_MAP_CDB, map, 0600, ks, &err) != 0 ||
-	    rt_emit_digest(RT_MAP_CDB, map, &before, &err) != 0)
+	if (rt_emit(&rt_map_postfix_cdb, map, 0600, ks, &err) != 0 ||
+	    rt_emit_digest(&rt_map_postfix_cdb, map, &before, &err) != 0)
 		tap_bail("emit: %s", err.msg);
 	signal(SIGXFSZ, SIG_IGN);	/* a write past the limit fails (EFBIG) */
 	getrlimit(RLIMIT_FSIZE, &old);
 	small.rlim_max = old.rlim_max;
 	setrlimit(RLIMIT_FSIZE, &small);
-	r = rt_emit(RT_MAP_CDB, map, 0600, ks, &err);
+	r = rt_emit(&rt_map_postfix_cdb, map, 0600, ks, &err);
 	setrlimit(RLIMIT_FSIZE, &old);
 	signal(SIGXFSZ, SIG_DFL);
 	tap_ok(r != 0, "a cdb that cannot be written fails (%s)", r != 0 ? err.msg : "no error");
-	tap_ok(rt_emit_digest(RT_MAP_CDB, map, &after, &err) == 0 && after == before,
+	tap_ok(rt_emit_digest(&rt_map_postfix_cdb, map, &after, &err) == 0 && after == before,
 	       "... and the previous map stays as it was");
 	unlink(map);
 }
@@ -237,9 +236,37 @@ static void keyset_reuse(void)
 	rt_liveset_free(&ls);
 }
 
+/* A map kind is its emitter's struct rt_map_kind and its line in
+ * rt_map_kinds[]: its setting is known to the settings setter and adds an
+ * output of that kind, NAME plus the kind's suffix. */
+static void map_kinds_are_settings(void)
+{
+	size_t n = 0;
+
+	for (size_t m = 0; rt_map_kinds[m] != NULL; m++) {
+		const struct rt_map_kind *kind = rt_map_kinds[m];
+		struct rt_compile_conf c;
+		struct rt_err err;
+		char want[64];
+
+		rt_compile_conf_init(&c);
+		snprintf(want, sizeof(want), "/tmp/map%s", kind->suffix);
+		n += rt_map_kind_find(kind->setting) == kind &&
+			rt_compile_conf_set(&c, kind->setting, "/tmp/map", &err) == 0 &&
+			c.noutputs == 1 && c.outputs[0].kind == kind &&
+			strcmp(c.outputs[0].path, want) == 0 &&
+			kind->emit != NULL && kind->digest != NULL && kind->help != NULL;
+		rt_compile_conf_free(&c);
+	}
+	tap_ok(n >= 4 && rt_map_kinds[n] == NULL,
+	       "each of the %zu map kinds is a setting that adds its output", n);
+	tap_ok(rt_map_kind_find("mode") == NULL, "... and no other setting is a map kind");
+}
+
 int main(void)
 {
 	snprintf(path, sizeof(path), "/tmp/rt-compiler-%d.table", (int)getpid());
+	map_kinds_are_settings();
 	/* no duplicates, few addresses (the exact pass has little or nothing
 	   to see) and many (addresses share bits of the first pass) */
 	merge_case(10, 40, 0);

@@ -364,8 +364,8 @@ static void run_trial(struct trial *tr)
 		struct rt_keyset_opts o = { RT_KEYS_POSTFIX, &tr->rule, NULL };
 
 		if (rt_keyset_build(&ls, &o, &pks, &err) != 0 ||
-		    rt_emit(RT_MAP_CDB, cdb_path, 0600, &pks, &err) != 0 ||
-		    rt_emit(RT_MAP_DB_POSTFIX, phash_path, 0600, &pks, &err) != 0)
+		    rt_emit(&rt_map_postfix_cdb, cdb_path, 0600, &pks, &err) != 0 ||
+		    rt_emit(&rt_map_postfix_hash, phash_path, 0600, &pks, &err) != 0)
 			tap_bail("postfix maps: %s", err.msg);
 		if ((fd = open(cdb_path, O_RDONLY)) < 0 || cdb_init(&c, fd) != 0)
 			tap_bail("cdb %s: %s", cdb_path, strerror(errno));
@@ -375,7 +375,7 @@ static void run_trial(struct trial *tr)
 		struct rt_keyset_opts o = { RT_KEYS_SENDMAIL, &tr->rule, tr->tag };
 
 		if (rt_keyset_build(&ls, &o, &sks, &err) != 0 ||
-		    rt_emit(RT_MAP_DB_SENDMAIL, shash_path, 0600, &sks, &err) != 0)
+		    rt_emit(&rt_map_sendmail_hash, shash_path, 0600, &sks, &err) != 0)
 			tap_bail("sendmail map: %s", err.msg);
 		sdb = db_open(shash_path);
 	}
