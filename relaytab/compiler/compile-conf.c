@@ -154,11 +154,12 @@ static int conf_check_output(const struct rt_compile_conf *c,
 {
 	unsigned bits = c->ipv6_prefix;
 
-	if (o->kind->form == RT_KEYS_SENDMAIL) {
+	if (o->kind->form == RT_KEYS_SENDMAIL || o->kind->form == RT_KEYS_TCPSERVER) {
 		if (bits != RT_IPV6_PREFIX_HOST && bits % 16 != 0)
 			return rt_err_fail(err, EINVAL,
-					   "%s: ipv6-prefix %u is not whole 16-bit groups, all the Sendmail HACK can look up (use 16, 32, 48, 64 or 128)",
-					   o->name, bits);
+					   "%s: ipv6-prefix %u is not whole 16-bit groups, all %s can look up (use 16, 32, 48, 64 or 128)",
+					   o->name, bits,
+					   o->kind->form == RT_KEYS_SENDMAIL ? "the Sendmail HACK" : "tcpserver");
 		return 0;
 	}
 	if (bits == RT_IPV6_PREFIX_HOST)
@@ -178,7 +179,7 @@ int rt_compile_conf_finish(struct rt_compile_conf *c, struct rt_err *err)
 
 	if (c->noutputs == 0)
 		return rt_err_fail(err, EINVAL,
-			"no map to write (give --postfix-cdb, --postfix-hash, --sendmail-hash or --text)");
+			"no map to write (give --postfix-cdb, --postfix-hash, --sendmail-hash, --tcprules or --text)");
 	for (size_t i = 0; i < c->noutputs; i++) {
 		if (conf_check_output(c, &c->outputs[i], err) != 0)
 			return -1;

@@ -54,6 +54,11 @@ static int compile_output(struct rt_output *o, const struct rt_keyset *ks,
 	o->have_digest = true;
 	compile_log(w->log, w->context, RT_LOG_INFO, "wrote %s: %zu key%s",
 		    o->path, ks->n, ks->n == 1 ? "" : "s");
+	if (ks->unwritten > 0)
+		compile_log(w->log, w->context, RT_LOG_WARNING,
+			    "%s: %zu IPv6 grant%s left out: no key %s matches exactly (a 0 group in the prefix, or an address ending in one)",
+			    o->path, ks->unwritten, ks->unwritten == 1 ? "" : "s",
+			    o->kind->setting);
 	return 1;
 }
 
@@ -87,7 +92,7 @@ int rt_compile_publish(struct rt_compile_conf *c, const struct rt_liveset *ls,
 		       struct rt_compile_report *rep, struct rt_err *err)
 {
 	struct log_ctx w = { log, log_context };
-	bool built[RT_KEYS_SENDMAIL + 1] = { false };	/* by rt_key_form */
+	bool built[RT_KEYS_COUNT] = { false };	/* by rt_key_form */
 	struct rt_err oerr;
 	int ret = 0;
 

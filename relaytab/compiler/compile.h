@@ -42,7 +42,7 @@ struct rt_compile_conf {
 	/* buffers kept from one pass to the next, so that watch's passes
 	   (and the benchmark's) fault in no new memory: the keys of each
 	   form, and rt_compile_run's liveset */
-	struct rt_keyset keys[RT_KEYS_SENDMAIL + 1];
+	struct rt_keyset keys[RT_KEYS_COUNT];
 	struct rt_liveset ls;
 };
 

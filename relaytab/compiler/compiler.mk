@@ -2,7 +2,7 @@
 # emitters (outputs), settings; and the tests of its two commands.
 RELAYTAB_COMPILER_SOURCES += relaytab/compiler/liveset.c relaytab/compiler/liveset.h \
 	relaytab/compiler/keyset.c relaytab/compiler/keyset.h relaytab/compiler/emit.h relaytab/compiler/emit.c \
-	relaytab/compiler/emit-cdb.c relaytab/compiler/emit-db.c relaytab/compiler/emit-text.c \
+	relaytab/compiler/emit-cdb.c relaytab/compiler/emit-db.c relaytab/compiler/emit-text.c relaytab/compiler/emit-tcprules.c \
 	relaytab/compiler/compile.c relaytab/compiler/compile.h relaytab/compiler/compile-conf.c
 
 check_PROGRAMS += tests/compiler/test-compiler
@@ -19,6 +19,7 @@ tests_compiler_test_one_rule_SOURCES = tests/compiler/test-one-rule.c \
 tests_compiler_test_one_rule_CFLAGS = $(TABLE_TEST_CFLAGS)
 tests_compiler_test_one_rule_LDFLAGS = $(SAN_LDFLAGS)
 tests_compiler_test_one_rule_LDADD = $(TABLE_TEST_LIBS)
-TESTS += tests/compiler/compile.sh tests/compiler/watch.sh tests/compiler/watch-damage.sh
-EXTRA_DIST += tests/compiler/compile.sh tests/compiler/watch.sh \
+TESTS += tests/compiler/compile.sh tests/compiler/watch.sh tests/compiler/watch-damage.sh \
+	tests/compiler/tcprules.sh
+EXTRA_DIST += tests/compiler/compile.sh tests/compiler/watch.sh tests/compiler/tcprules.sh \
 	tests/compiler/watch-damage.sh

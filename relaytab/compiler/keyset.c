@@ -169,7 +169,20 @@ static int keyset_add_grant(struct rt_keyset *ks, const struct rt_keyset_opts *o
 	size_t len;
 	int n;
 
-	if (o->form == RT_KEYS_SENDMAIL) {
+	if (o->form == RT_KEYS_TCPSERVER) {
+		if ((len = rt_key_tcpserver_net(rt_addr_is_v4(a) || bits == 128 ? a : net,
+						bits, key)) == 0) {
+			ks->unwritten++;
+			return 0;
+		}
+		if (rt_addr_is_v4(a)) {	/* as the IPv6 build sees it too */
+			char mapped[RT_KEY_MAX];
+			int n = snprintf(mapped, sizeof(mapped), "::ffff:%s", key);
+
+			if (rt_keyset_add(ks, mapped, (size_t)n) != 0)
+				return rt_err_fail(err, ENOMEM, "out of memory");
+		}
+	} else if (o->form == RT_KEYS_SENDMAIL) {
 		len = rt_addr_is_v4(a) || bits == 128 ?
 			rt_key_sendmail(a, o->tag, key) :
 			rt_key_sendmail_prefix(net, bits, o->tag, key);
@@ -210,6 +223,7 @@ int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,
 	ks->set = NULL;
 	ks->set_size = ks->n = ks->arena_len = 0;
 	ks->sum = 0;
+	ks->unwritten = 0;
 	if (ls->n > ks->cap) {
 		size_t *off = realloc(ks->off, ls->n * sizeof(*off));
 

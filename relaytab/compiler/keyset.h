@@ -15,6 +15,8 @@
 enum rt_key_form {
 	RT_KEYS_POSTFIX,	/* RFC 5952 text, optional IPv6 prefix keys */
 	RT_KEYS_SENDMAIL,	/* ${client_addr} form, optional tag */
+	RT_KEYS_TCPSERVER,	/* TCPREMOTEIP form, IPv6 prefix keys ending ':' */
+	RT_KEYS_COUNT
 };
 
 struct rt_keyset {
@@ -27,6 +29,8 @@ struct rt_keyset {
 	uint32_t *set;		/* hash set of key numbers + 1, only while
 				   duplicates may come (rt_keyset_dedupe) */
 	size_t set_size;
+	size_t unwritten;	/* grants the form has no exact key for, left
+				   out (RT_KEYS_TCPSERVER only) */
 };
 
 static inline const char *rt_keyset_key(const struct rt_keyset *ks, size_t i)
@@ -49,9 +53,11 @@ struct rt_keyset_opts {
 /* Build the keys of ls into ks: for each login, keys that match its grant
  * network (rt_relay_grant) and nothing else, in the MTA's lookup order -
  * an IPv4 or IPv6 /128 host key, Postfix prefix keys
- * (rt_keys_postfix_prefix), or a Sendmail prefix key
- * (rt_key_sendmail_prefix). A grant the form cannot hold exactly fails
- * with EINVAL (rt_compile_conf_finish refuses such settings first). ks is
+ * (rt_keys_postfix_prefix), a Sendmail prefix key
+ * (rt_key_sendmail_prefix) or a tcpserver one (rt_key_tcpserver_net). A
+ * grant the Postfix or Sendmail form cannot hold exactly fails with EINVAL
+ * (rt_compile_conf_finish refuses such settings first); one the tcpserver
+ * form cannot hold is left out and counted in ks->unwritten. ks is
  * zeroed, or a keyset built before, whose buffers are reused (watch's
  * passes fault no new memory in). */
 int rt_keyset_build(const struct rt_liveset *ls, const struct rt_keyset_opts *o,

@@ -91,10 +91,28 @@ static uint16_t addr_group(const struct rt_addr *a, unsigned g)
 	return (uint16_t)(a->b[2 * g] << 8 | a->b[2 * g + 1]);
 }
 
+/* True if group g's text ("%x") also reads as an IPv4 address's first
+ * byte (decimal digits only, at most 255): Postfix cuts an IPv4 client's
+ * address down to that byte ("6.51.100.1" -> "6"), so a /16 key "6" would
+ * let 6.0.0.0/8 relay. */
+static bool group_reads_as_v4_byte(unsigned g)
+{
+	unsigned dec = 0, scale = 1;
+
+	for (; g != 0; g >>= 4, scale *= 10) {
+		if ((g & 0xf) > 9)
+			return false;
+		dec += (g & 0xf) * scale;
+	}
+	return dec <= 255;
+}
+
 bool rt_postfix_prefix_exact(const struct rt_addr *addr, unsigned bits)
 {
 	if (addr_group(addr, 0) == 0)		/* ::/16: not global unicast */
 		return false;
+	if (bits < 24 && group_reads_as_v4_byte(addr_group(addr, 0)))
+		return false;			/* its key "g1" is an IPv4 cut */
 	return !(bits > 48 && addr_group(addr, 1) == 0 &&
 		 addr_group(addr, 2) == 0);
 }
@@ -163,4 +181,63 @@ int rt_keys_postfix_prefix(const struct rt_addr *addr, unsigned bits,
 			groups_key(groups, k - 2, true, keys[n++]);
 	}
 	return (int)n;
+}
+
+static unsigned key_group(const struct rt_addr *addr, int g)
+{
+	return (unsigned)addr->b[2 * g] << 8 | addr->b[2 * g + 1];
+}
+
+size_t rt_key_tcpserver(const struct rt_addr *addr, char buf[RT_KEY_MAX])
+{
+	int run = -1, run_len = 0;
+	size_t len = 0;
+
+	if (rt_addr_is_v4(addr))
+		return rt_key_postfix(addr, buf);
+	for (int g = 0; g < 8; g++) {	/* the longest run, the first of equals */
+		int n = 0;
+
+		while (g + n < 8 && key_group(addr, g + n) == 0)
+			n++;
+		if (n > run_len) {
+			run = g;
+			run_len = n;
+		}
+		g += n;
+	}
+	for (int g = 0; g < 8; g++) {
+		if (g == run) {
+			len += (size_t)snprintf(buf + len, RT_KEY_MAX - len, "::");
+			g += run_len - 1;
+			continue;
+		}
+		len += (size_t)snprintf(buf + len, RT_KEY_MAX - len, "%s%x",
+					g > 0 && g != run + run_len ? ":" : "",
+					key_group(addr, g));
+	}
+	return len;
+}
+
+size_t rt_key_tcpserver_net(const struct rt_addr *addr, unsigned bits,
+			    char buf[RT_KEY_MAX])
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (rt_addr_is_v4(addr) || bits == 128) {
+		len = rt_key_tcpserver(addr, buf);
+		return len > 0 && buf[len - 1] == ':' ? (buf[0] = '\0', 0) : len;
+	}
+	if (bits == 0 || bits > 64 || bits % 16 != 0)
+		return 0;
+	for (unsigned g = 0; g < bits / 16; g++) {
+		if (key_group(addr, (int)g) == 0) {
+			buf[0] = '\0';
+			return 0;
+		}
+		len += (size_t)snprintf(buf + len, RT_KEY_MAX - len, "%x:",
+					key_group(addr, (int)g));
+	}
+	return len;
 }

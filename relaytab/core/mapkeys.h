@@ -34,8 +34,10 @@ size_t rt_key_sendmail_prefix(const struct rt_addr *addr, unsigned bits,
 			      const char *tag, char buf[RT_KEY_MAX]);
 
 /* True if Postfix keys can match addr's IPv6 /bits (16..64) exactly: its
- * first group is not 0, and for bits > 48 its 2nd and 3rd groups are not
- * both 0 (see doc/mta-keys.md section 2 and mapkeys.c for why). */
+ * first group is not 0, for bits 16..23 that group's text does not read as
+ * an IPv4 first byte ("6", "192": Postfix cuts IPv4 clients down to it),
+ * and for bits > 48 its 2nd and 3rd groups are not both 0 (see
+ * doc/mta-keys.md section 2 and mapkeys.c for why). */
 bool rt_postfix_prefix_exact(const struct rt_addr *addr, unsigned bits);
 
 /* True if every /bits prefix (16..64) that is exact needs at most
@@ -62,5 +64,22 @@ bool rt_postfix_prefix_bits_ok(unsigned bits);
 #define RT_PREFIX_KEYS_MAX 257
 int rt_keys_postfix_prefix(const struct rt_addr *addr, unsigned bits,
 			   char keys[][RT_KEY_MAX], size_t max_keys);
+
+/* tcpserver (ucspi-tcp 0.88; IPv6 in the ucspi-tcp-ipv6 build) looks up
+ * its rules cdb by TCPREMOTEIP - IPv4 dotted, IPv6 as tcpserver -6 writes
+ * it: lowercase groups without leading zeros, the longest run of ONE or
+ * more 0 groups (the first of equal runs) as "::" - then by that text cut
+ * after each '.' or ':', longest first, then "". The first found wins.
+ * The client's key (TCPREMOTEIP). Returns its length. */
+size_t rt_key_tcpserver(const struct rt_addr *addr, char buf[RT_KEY_MAX]);
+/* The one tcprules key that matches every address of addr's /bits and
+ * nothing else: for IPv4 (bits 32) or bits 128, the host key, unless it
+ * ends in ':' (an address ending in a 0 group: "2001:db8::" is also cut
+ * from "2001:db8::5"); for IPv6 bits 16, 32, 48 or 64, the prefix's groups
+ * each followed by ':' ("2001:db8:1:2:"), unless one of them is 0 (then
+ * where the "::" falls depends on the host bits: no key is exact). Returns
+ * its length, or 0 if no key is exact (the login is not written). */
+size_t rt_key_tcpserver_net(const struct rt_addr *addr, unsigned bits,
+			    char buf[RT_KEY_MAX]);
 
 #endif

@@ -5,8 +5,9 @@
  *  - IPv6 with an ipv6-prefix of 128: L itself;
  *  - IPv6 with an ipv6-prefix N of 16..64: L's whole /N, but nothing if
  *    Postfix's cut-at-':' lookups cannot tell that /N from its neighbours
- *    (rt_postfix_prefix_exact(): a first group of 0, or a /49../64 whose
- *    2nd and 3rd groups are both 0);
+ *    (rt_postfix_prefix_exact(): a first group of 0, a /49../64 whose
+ *    2nd and 3rd groups are both 0, or a /16 whose first group reads as
+ *    an IPv4 first byte);
  *  - nothing, whatever the family, if any address of G(L) is in the
  *    exclude list: a grant is whole or it is nothing, so that an excluded
  *    client is never granted and an excluded login never grants;

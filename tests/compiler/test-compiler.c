@@ -133,13 +133,23 @@ static void maps_read_back(const struct rt_keyset *ks)
 
 	for (size_t m = 0; rt_map_kinds[m] != NULL; m++) {
 		const struct rt_map_kind *kind = rt_map_kinds[m];
+		char source[300];
+		FILE *f;
 
-		snprintf(map, sizeof(map), "%s.%s", path, kind->setting);
+		/* a kind that merges a text of the site's (tcprules) reads NAME */
+		snprintf(source, sizeof(source), "%s.%s", path, kind->setting);
+		snprintf(map, sizeof(map), "%s%s", source, kind->suffix);
+		if ((f = fopen(source, "w")) == NULL || fclose(f) != 0)
+			tap_bail("%s: %s", source, strerror(errno));
 		if (rt_emit(kind, map, 0600, ks, &err) != 0)
 			tap_bail("emit: %s", err.msg);
-		tap_ok(rt_emit_digest(kind, map, &digest, &err) == 0 &&
-		       digest == rt_keyset_digest(ks),
-		       "the %s map read back has the keyset's digest", kind->setting);
+		if (kind == &rt_map_tcprules)	/* the site's rules may change */
+			tap_ok(rt_emit_digest(kind, map, &digest, &err) != 0,
+			       "the tcprules map is never taken as unchanged");
+		else
+			tap_ok(rt_emit_digest(kind, map, &digest, &err) == 0 &&
+			       digest == rt_keyset_digest(ks),
+			       "the %s map read back has the keyset's digest", kind->setting);
 		if (kind->count != NULL)
 			tap_ok(rt_emit_count(kind, map, &count) == 0 &&
 			       count == ks->n, "its header tells its %zu keys", ks->n);
@@ -148,6 +158,7 @@ static void maps_read_back(const struct rt_keyset *ks)
 			       "the %s map's count is not known without reading it",
 			       kind->setting);
 		unlink(map);
+		unlink(source);
 	}
 	snprintf(map, sizeof(map), "%s.none", path);
 	tap_ok(rt_emit_count(&rt_map_postfix_cdb, map, &count) != 0 &&

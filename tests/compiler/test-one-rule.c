@@ -13,6 +13,9 @@
  *  - Sendmail: the hash map, searched as the HACK (sendmail/hack) does:
  *    TAG + ${client_addr} (uncompressed IPv6), then, for an IPv6 prefix
  *    below 128, TAG + "ipv6:" + the prefix's groups;
+ *  - tcpserver: the tcprules map, searched as tcpserver -x does, against
+ *    the rule less the grants no tcprules key can hold (which the map
+ *    leaves out);
  *  - serve: rt_lookup_live() on the table.
  * A path is only asked under settings it accepts (rt_compile_conf_finish
  * refuses the others; that is checked too). The seed is printed;
@@ -44,15 +47,16 @@
 #define MAX_CLIENTS 400
 #define NOW 1800000000u
 
-enum path { P_CDB, P_PHASH, P_SHASH, P_SERVE, P_COUNT };
+enum path { P_CDB, P_PHASH, P_SHASH, P_TCPRULES, P_SERVE, P_COUNT };
 static const char *const path_names[P_COUNT] = {
-	"Postfix cdb", "Postfix hash", "Sendmail hash", "serve"
+	"Postfix cdb", "Postfix hash", "Sendmail hash", "tcpserver rules", "serve"
 };
 static unsigned long long asked[P_COUNT], disagreed[P_COUNT], granted[P_COUNT];
 static unsigned long long held;	/* clients the users limit denied */
 
 static char dir[] = "/tmp/rt-one-rule-XXXXXX";
 static char table_path[300], cdb_path[300], phash_path[300], shash_path[300];
+static char rules_path[300], rules_cdb_path[300];
 
 /* random_group(), and now and then a group that repeats the first. */
 static uint16_t login_group(void)
@@ -304,6 +308,53 @@ static bool sendmail_allows(const struct rt_addr *client, const struct trial *tr
 	return db_has(db, key, false);
 }
 
+/* tcpserver -x over the tcprules map: the first key found of the client's
+ * TCPREMOTEIP, that text cut after each '.' or ':' (longest first), and
+ * "" - the IPv4 build for an IPv4 client, the IPv6 build for an IPv6 one -
+ * and whether its rule sets RELAYCLIENT. */
+static bool tcpserver_allows(const struct rt_addr *client, struct cdb *c)
+{
+	char key[RT_KEY_MAX];
+	size_t len = rt_key_tcpserver(client, key);
+
+	for (;;) {
+		if (cdb_find(c, key, (unsigned)len) > 0) {
+			char v[64] = "";
+			unsigned n = cdb_datalen(c) < sizeof(v) - 1 ? cdb_datalen(c) : sizeof(v) - 1;
+
+			cdb_read(c, v, n, cdb_datapos(c));
+			for (unsigned i = 0; i < n; i += (unsigned)strlen(v + i) + 1)
+				if (strcmp(v + i, "+RELAYCLIENT=") == 0)
+					return true;
+			return false;
+		}
+		if (len == 0)
+			return false;
+		while (--len > 0 && key[len - 1] != '.' && key[len - 1] != ':')
+			;
+	}
+}
+
+/* The rule, less the grants no tcprules key matches exactly
+ * (rt_key_tcpserver_net() finds none: a 0 group in the prefix, an IPv6
+ * host key ending in ':'), which the map leaves out and says so. */
+static bool tcpserver_want(const struct trial *tr, const struct rt_addr *client)
+{
+	for (size_t i = 0; i < tr->nlogins; i++) {
+		const struct rt_relay_login *l = &tr->logins[i];
+		char key[RT_KEY_MAX];
+		struct rt_addr net;
+		unsigned bits;
+
+		if (rt_relay_allows(&tr->rule, l, 1, client, NOW) &&
+		    rt_relay_grant(&tr->rule, &l->ip, &net, &bits) &&
+		    rt_key_tcpserver_net(rt_addr_is_v4(&l->ip) || bits == 128 ? &l->ip : &net,
+					 bits, key) != 0)
+			return true;
+	}
+	return false;
+}
+
 static void check(enum path p, const struct trial *tr, const struct rt_addr *c,
 		  bool got, bool want)
 {
@@ -328,13 +379,13 @@ static void run_trial(struct trial *tr)
 {
 	struct rt_table *t;
 	struct rt_liveset ls = { 0 };
-	struct rt_keyset pks = { 0 }, sks = { 0 };
+	struct rt_keyset pks = { 0 }, sks = { 0 }, tks = { 0 };
 	struct rt_lookup lk;
 	struct rt_err err;
 	bool pf_ok, sm_ok;
-	struct cdb c;
+	struct cdb c, tc;
 	DB *pdb = NULL, *sdb = NULL;
-	int fd = -1;
+	int fd = -1, tfd = -1;
 
 	pick_settings(tr);
 	/* the paths that accept these settings (test_refusals: the others
@@ -378,6 +429,14 @@ static void run_trial(struct trial *tr)
 		    rt_emit(&rt_map_sendmail_hash, shash_path, 0600, &sks, &err) != 0)
 			tap_bail("sendmail map: %s", err.msg);
 		sdb = db_open(shash_path);
+		/* the tcprules map takes the Sendmail map's prefixes */
+		struct rt_keyset_opts to = { RT_KEYS_TCPSERVER, &tr->rule, NULL };
+
+		if (rt_keyset_build(&ls, &to, &tks, &err) != 0 ||
+		    rt_emit(&rt_map_tcprules, rules_cdb_path, 0600, &tks, &err) != 0)
+			tap_bail("tcprules map: %s", err.msg);
+		if ((tfd = open(rules_cdb_path, O_RDONLY)) < 0 || cdb_init(&tc, tfd) != 0)
+			tap_bail("cdb %s: %s", rules_cdb_path, strerror(errno));
 	}
 	for (size_t i = 0; i < tr->nclients; i++) {
 		const struct rt_addr *cl = &tr->clients[i];
@@ -391,18 +450,25 @@ static void run_trial(struct trial *tr)
 			check(P_CDB, tr, cl, postfix_allows(cl, &c, NULL), want);
 			check(P_PHASH, tr, cl, postfix_allows(cl, NULL, pdb), want);
 		}
-		if (sm_ok)
+		if (sm_ok) {
 			check(P_SHASH, tr, cl, sendmail_allows(cl, tr, sdb), want);
+			check(P_TCPRULES, tr, cl, tcpserver_allows(cl, &tc),
+			      tcpserver_want(tr, cl));
+		}
 	}
 	if (pf_ok) {
 		cdb_free(&c);
 		close(fd);
 		pdb->close(pdb, 0);
 	}
-	if (sm_ok)
+	if (sm_ok) {
 		sdb->close(sdb, 0);
+		cdb_free(&tc);
+		close(tfd);
+	}
 	rt_keyset_free(&pks);
 	rt_keyset_free(&sks);
+	rt_keyset_free(&tks);
 	rt_liveset_free(&ls);
 	rt_netlist_free(&tr->exclude);
 	rt_table_close(&t);
@@ -483,6 +549,20 @@ static void test_findings(void)
 	       "prefix 64: 2001::1:2:3:4 grants nothing at all (2001:0:0:0::/64 has no exact Postfix keys)");
 	tap_ok(rt_relay_allows(&r128, &l2, 1, &l2.ip, NOW),
 	       "prefix 128: 2001::1:2:3:4 grants itself");
+
+	/* found by this test at RT_PROP_SCALE=5: with ipv6-prefix 16 a login
+	   from 6::6:7fd1:0:0 wrote the Postfix key "6", which Postfix also
+	   tries for the IPv4 client 6.51.100.1 (cut at each '.') */
+	struct rt_relay_rule r16 = { 1800, NULL, 16, 0 };
+	struct rt_relay_login l3 = { ip("6::6:7fd1:0:0"), NOW, 1 };
+	struct rt_relay_login l4 = { ip("2a01::1"), NOW, 1 };
+
+	c = ip("6.51.100.1");
+	tap_ok(!rt_relay_allows(&r16, &l3, 1, &c, NOW) && !rt_relay_allows(&r16, &l3, 1, &l3.ip, NOW),
+	       "prefix 16: 6::/16 grants nothing (its key \"6\" is also an IPv4 client's cut)");
+	c = ip("2a01:5::9");
+	tap_ok(rt_relay_allows(&r16, &l4, 1, &c, NOW),
+	       "... while 2a01::/16 (key \"2a01\", no IPv4 number) grants its /16");
 }
 
 int main(void)
@@ -497,6 +577,14 @@ int main(void)
 	snprintf(cdb_path, sizeof(cdb_path), "%s/relay.cdb", dir);
 	snprintf(phash_path, sizeof(phash_path), "%s/relay.db", dir);
 	snprintf(shash_path, sizeof(shash_path), "%s/popauth.db", dir);
+	snprintf(rules_path, sizeof(rules_path), "%s/tcp.smtp", dir);
+	snprintf(rules_cdb_path, sizeof(rules_cdb_path), "%s/tcp.smtp.cdb", dir);
+	{	/* no rules of the site's: only the grants */
+		FILE *f = fopen(rules_path, "w");
+
+		if (f == NULL || fclose(f) != 0)
+			tap_bail("%s: %s", rules_path, strerror(errno));
+	}
 	test_refusals();
 	test_findings();
 	for (unsigned i = 0; i < TABLES * scale; i++) {
@@ -514,6 +602,8 @@ int main(void)
 	unlink(cdb_path);
 	unlink(phash_path);
 	unlink(shash_path);
+	unlink(rules_path);
+	unlink(rules_cdb_path);
 	rmdir(dir);
 	return tap_done();
 }

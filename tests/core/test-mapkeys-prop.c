@@ -7,7 +7,8 @@
  * again) must find a client in the generated keys exactly when the client
  * is inside the prefix. For every key it also searches crafted clients that
  * share the key as a lookup piece and requires them all to be inside.
- * Every refusal (EDOM) is checked too: for the cases the rule calls
+ * Every refusal (EDOM) is checked too: a /16 whose key would be an IPv4
+ * client's cut is shown to be one by the emulation; for the cases the rule calls
  * inexpressible it finds an inside client whose every lookup piece but its
  * full text is also tried by some client outside, which proves that no key
  * set short of 65535 host keys can cover the prefix.
@@ -32,7 +33,7 @@ static char keys[RT_PREFIX_KEYS_MAX][RT_KEY_MAX];
 
 static unsigned long long n_prefixes, n_expressed, n_keys, n_inside,
 	n_outside, n_key_probes, n_refused_proved, n_refused_policy,
-	n_refused_size, n_failures;
+	n_refused_size, n_refused_v4cut, n_failures;
 
 static void fail(const char *what, const struct rt_addr *net, unsigned bits,
 		 const struct rt_addr *client, int n)
@@ -176,6 +177,32 @@ static void check_expressed(const struct rt_addr *net, unsigned bits, int n)
 	}
 }
 
+/* A /16 key is its first group's text alone: true if Postfix also tries
+ * that text for some IPv4 client (a cut of "a.b.c.d" down to "a"), which
+ * is why such a /16 is refused. Checked with the emulation itself: the
+ * client a.51.100.1, a being the group's text read as decimal. */
+static bool v4_cut_collides(unsigned g)
+{
+	char text[8], tried[PF_MAX_LOOKUPS][RT_KEY_MAX], v4[32];
+	struct rt_addr c;
+	unsigned long a;
+	char *end;
+	size_t n;
+
+	snprintf(text, sizeof(text), "%x", g);
+	a = strtoul(text, &end, 10);
+	if (*end != '\0' || a > 255)
+		return false;
+	snprintf(v4, sizeof(v4), "%lu.51.100.1", a);
+	if (rt_addr_parse(v4, &c) != 0)
+		return false;
+	n = pf_lookup_keys(&c, tried);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(tried[i], text) == 0)
+			return true;
+	return false;
+}
+
 /* For a refused prefix the rule calls inexpressible: an inside client with
  * a non-zero last group, every lookup piece of which but the full text is
  * also a piece of some outside client. */
@@ -237,6 +264,8 @@ static void check_prefix(const struct rt_addr *net_in, unsigned bits)
 	}
 	if (group(&net, 0) == 0) {
 		n_refused_policy++;	/* ::/16 refused by choice */
+	} else if (bits < 24 && v4_cut_collides(group(&net, 0))) {
+		n_refused_v4cut++;	/* its key "g1" is an IPv4 client's cut */
 	} else if (rt_addr_is_v4(&net)) {
 		fail("IPv4 refused with EDOM", &net, bits, NULL, -1);
 	} else if (bits > 48 && group(&net, 1) == 0 && group(&net, 2) == 0) {
@@ -294,9 +323,10 @@ int main(void)
 
 	tap_diag("prefixes %llu: expressed %llu (%llu keys), refused as "
 		 "inexpressible %llu (each proved), refused ::/16 %llu, "
-		 "refused for > %d keys %llu", n_prefixes, n_expressed, n_keys,
+		 "refused for > %d keys %llu, refused as an IPv4 cut %llu (each proved)",
+		 n_prefixes, n_expressed, n_keys,
 		 n_refused_proved, n_refused_policy, RT_PREFIX_KEYS_MAX,
-		 n_refused_size);
+		 n_refused_size, n_refused_v4cut);
 	tap_diag("clients checked: %llu inside, %llu outside; crafted "
 		 "clients probed per key/piece: %llu", n_inside, n_outside,
 		 n_key_probes);

@@ -1,6 +1,7 @@
 /* test-mapkeys.c - Postfix and Sendmail keys for named corner cases, the
  * Postfix lookup emulation against every observed case of doc/mta-keys.md
- * section 4, and the /64 rule against section 2. */
+ * section 4, the /64 rule against section 2, and tcpserver's spelling and
+ * tcprules keys against what the real tcpserver did. */
 #include "mapkeys.h"
 #include "postfix-emul.h"
 #include "tap.h"
@@ -285,8 +286,58 @@ static void test_prefix_cases(void)
 	}
 }
 
+/* tcpserver's TCPREMOTEIP as measured with the real tcpserver -6 of
+ * ucspi-tcp-ipv6 0.88-7 (../shared/notes/tcpserver-rules.md), and the
+ * tcprules keys of a grant. */
+static void test_tcpserver(void)
+{
+	static const struct { const char *in, *want; } seen[] = {
+		{ "2001:db8::1", "2001:db8::1" },
+		{ "2001:db8:0:0:5:0:0:1", "2001:db8::5:0:0:1" },	/* equal runs: the first */
+		{ "2001:db8:0:0:5:0:0:0", "2001:db8:0:0:5::" },	/* the longest */
+		{ "2001:db8:1:2:3:4:0:6", "2001:db8:1:2:3:4::6" },	/* one 0 group too */
+		{ "2001:db8:1:0:2:0:3:4", "2001:db8:1::2:0:3:4" },
+		{ "2001:0:0:1:0:0:0:1", "2001:0:0:1::1" },
+		{ "2001:db8:1:2:3:4:5:0", "2001:db8:1:2:3:4:5::" },
+		{ "2001:db8:0:1::9", "2001:db8:0:1::9" },
+		{ "::1", "::1" },
+		{ "::", "::" },
+		{ "::ffff:192.0.2.7", "192.0.2.7" },
+	};
+	static const struct { const char *in; unsigned bits; const char *want; } nets[] = {
+		{ "192.0.2.7", 32, "192.0.2.7" },
+		{ "2001:db8:1:2::5", 64, "2001:db8:1:2:" },
+		{ "2001:db8:1:2::5", 48, "2001:db8:1:" },
+		{ "2001:db8:1:2::5", 16, "2001:" },
+		{ "2001:db8:0:5::1", 64, "" },		/* a 0 group: no exact key */
+		{ "2001:db8:1:2::5", 128, "2001:db8:1:2::5" },
+		{ "2001:db8:1:2:3::", 128, "" },	/* "2001:db8:1:2:3::" is cut from others too */
+		{ "2001:db8:1:2::5", 56, "" },		/* not whole groups */
+	};
+	char key[RT_KEY_MAX];
+	struct rt_addr a;
+
+	for (size_t i = 0; i < sizeof(seen) / sizeof(seen[0]); i++) {
+		if (rt_addr_parse(seen[i].in, &a) != 0)
+			tap_bail("bad address %s", seen[i].in);
+		rt_key_tcpserver(&a, key);
+		tap_is_str(key, seen[i].want, "tcpserver spells %s as %s", seen[i].in, seen[i].want);
+	}
+	for (size_t i = 0; i < sizeof(nets) / sizeof(nets[0]); i++) {
+		size_t n;
+
+		if (rt_addr_parse(nets[i].in, &a) != 0)
+			tap_bail("bad address %s", nets[i].in);
+		n = rt_key_tcpserver_net(&a, nets[i].bits, key);
+		tap_ok(n == strlen(nets[i].want) && strcmp(key, nets[i].want) == 0,
+		       "the tcprules key of %s/%u: \"%s\" (got \"%s\")", nets[i].in,
+		       nets[i].bits, nets[i].want, key);
+	}
+}
+
 int main(void)
 {
+	test_tcpserver();
 	test_host_keys();
 	test_sequences();
 	test_observed();
