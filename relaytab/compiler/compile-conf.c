@@ -154,6 +154,8 @@ static int conf_check_output(const struct rt_compile_conf *c,
 {
 	unsigned bits = c->ipv6_prefix;
 
+	if (o->kind->form == RT_KEYS_CIDR)
+		return 0;	/* a network is exact at any prefix */
 	if (o->kind->form == RT_KEYS_SENDMAIL || o->kind->form == RT_KEYS_TCPSERVER) {
 		if (bits != RT_IPV6_PREFIX_HOST && bits % 16 != 0)
 			return rt_err_fail(err, EINVAL,
@@ -179,7 +181,7 @@ int rt_compile_conf_finish(struct rt_compile_conf *c, struct rt_err *err)
 
 	if (c->noutputs == 0)
 		return rt_err_fail(err, EINVAL,
-			"no map to write (give --postfix-cdb, --postfix-hash, --sendmail-hash, --tcprules or --text)");
+			"no map to write (give --postfix-cdb, --postfix-hash, --sendmail-hash, --exim-iplsearch, --tcprules or --text)");
 	for (size_t i = 0; i < c->noutputs; i++) {
 		if (conf_check_output(c, &c->outputs[i], err) != 0)
 			return -1;

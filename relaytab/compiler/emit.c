@@ -10,6 +10,7 @@ const struct rt_map_kind *const rt_map_kinds[] = {
 	&rt_map_sendmail_hash,
 	&rt_map_text,
 	&rt_map_tcprules,
+	&rt_map_exim_iplsearch,
 	NULL,
 };
 

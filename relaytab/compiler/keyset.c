@@ -169,7 +169,9 @@ static int keyset_add_grant(struct rt_keyset *ks, const struct rt_keyset_opts *o
 	size_t len;
 	int n;
 
-	if (o->form == RT_KEYS_TCPSERVER) {
+	if (o->form == RT_KEYS_CIDR) {
+		len = rt_key_cidr(rt_addr_is_v4(a) ? a : net, bits, key);
+	} else if (o->form == RT_KEYS_TCPSERVER) {
 		if ((len = rt_key_tcpserver_net(rt_addr_is_v4(a) || bits == 128 ? a : net,
 						bits, key)) == 0) {
 			ks->unwritten++;

@@ -16,6 +16,7 @@ enum rt_key_form {
 	RT_KEYS_POSTFIX,	/* RFC 5952 text, optional IPv6 prefix keys */
 	RT_KEYS_SENDMAIL,	/* ${client_addr} form, optional tag */
 	RT_KEYS_TCPSERVER,	/* TCPREMOTEIP form, IPv6 prefix keys ending ':' */
+	RT_KEYS_CIDR,		/* the grant network: a.b.c.d, net/bits */
 	RT_KEYS_COUNT
 };
 

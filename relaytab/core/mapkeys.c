@@ -241,3 +241,12 @@ size_t rt_key_tcpserver_net(const struct rt_addr *addr, unsigned bits,
 	}
 	return len;
 }
+
+size_t rt_key_cidr(const struct rt_addr *net, unsigned bits, char buf[RT_KEY_MAX])
+{
+	size_t len = strlen(rt_addr_format(net, buf));
+
+	if (!rt_addr_is_v4(net) && bits < 128)
+		len += (size_t)snprintf(buf + len, RT_KEY_MAX - len, "/%u", bits);
+	return len;
+}

@@ -65,6 +65,12 @@ bool rt_postfix_prefix_bits_ok(unsigned bits);
 int rt_keys_postfix_prefix(const struct rt_addr *addr, unsigned bits,
 			   char keys[][RT_KEY_MAX], size_t max_keys);
 
+/* A grant network as a CIDR key, for maps searched by network rather than
+ * by string (Exim's iplsearch, OpenSMTPD's netaddr tables): IPv4 "a.b.c.d",
+ * IPv6 "net/bits" ("2001:db8:1:2::/64"), or with bits 128 the address
+ * alone. Exact for every prefix. Returns its length. */
+size_t rt_key_cidr(const struct rt_addr *net, unsigned bits, char buf[RT_KEY_MAX]);
+
 /* tcpserver (ucspi-tcp 0.88; IPv6 in the ucspi-tcp-ipv6 build) looks up
  * its rules cdb by TCPREMOTEIP - IPv4 dotted, IPv6 as tcpserver -6 writes
  * it: lowercase groups without leading zeros, the longest run of ONE or

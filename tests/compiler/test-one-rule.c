@@ -16,6 +16,7 @@
  *  - tcpserver: the tcprules map, searched as tcpserver -x does, against
  *    the rule less the grants no tcprules key can hold (which the map
  *    leaves out);
+ *  - Exim: the iplsearch map, each client matched against its networks;
  *  - serve: rt_lookup_live() on the table.
  * A path is only asked under settings it accepts (rt_compile_conf_finish
  * refuses the others; that is checked too). The seed is printed;
@@ -47,16 +48,52 @@
 #define MAX_CLIENTS 400
 #define NOW 1800000000u
 
-enum path { P_CDB, P_PHASH, P_SHASH, P_TCPRULES, P_SERVE, P_COUNT };
+enum path { P_CDB, P_PHASH, P_SHASH, P_TCPRULES, P_EXIM, P_SERVE, P_COUNT };
 static const char *const path_names[P_COUNT] = {
-	"Postfix cdb", "Postfix hash", "Sendmail hash", "tcpserver rules", "serve"
+	"Postfix cdb", "Postfix hash", "Sendmail hash", "tcpserver rules",
+	"Exim iplsearch", "serve"
 };
 static unsigned long long asked[P_COUNT], disagreed[P_COUNT], granted[P_COUNT];
 static unsigned long long held;	/* clients the users limit denied */
 
 static char dir[] = "/tmp/rt-one-rule-XXXXXX";
 static char table_path[300], cdb_path[300], phash_path[300], shash_path[300];
-static char rules_path[300], rules_cdb_path[300];
+static char rules_path[300], rules_cdb_path[300], exim_path[300];
+
+/* Exim's net-iplsearch over the Exim map: is the client in one of its
+ * networks (the lines' keys, quoted or not, as CIDR)? */
+static bool exim_allows(const struct rt_addr *client)
+{
+	FILE *f = fopen(exim_path, "r");
+	char line[256];
+	bool found = false;
+
+	if (f == NULL)
+		tap_bail("%s: %s", exim_path, strerror(errno));
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		char *key = line, *end, *slash;
+		struct rt_addr net;
+		unsigned bits;
+
+		if (*key == '#')
+			continue;
+		end = *key == '"' ? strchr(++key, '"') : strchr(key, ':');
+		if (end == NULL)
+			tap_bail("bad Exim map line %s", line);
+		*end = '\0';
+		slash = strchr(key, '/');
+		bits = slash != NULL ? (unsigned)atoi(slash + 1) : 0;
+		if (slash != NULL)
+			*slash = '\0';
+		if (rt_addr_parse(key, &net) != 0)
+			tap_bail("bad Exim map key %s", key);
+		if (slash == NULL)
+			bits = rt_addr_is_v4(&net) ? 32 : 128;
+		found = rt_addr_in_net(client, &net, bits);
+	}
+	fclose(f);
+	return found;
+}
 
 /* random_group(), and now and then a group that repeats the first. */
 static uint16_t login_group(void)
@@ -379,7 +416,8 @@ static void run_trial(struct trial *tr)
 {
 	struct rt_table *t;
 	struct rt_liveset ls = { 0 };
-	struct rt_keyset pks = { 0 }, sks = { 0 }, tks = { 0 };
+	struct rt_keyset pks = { 0 }, sks = { 0 }, tks = { 0 }, eks = { 0 };
+	struct rt_keyset_opts eo = { RT_KEYS_CIDR, &tr->rule, NULL };
 	struct rt_lookup lk;
 	struct rt_err err;
 	bool pf_ok, sm_ok;
@@ -438,9 +476,15 @@ static void run_trial(struct trial *tr)
 		if ((tfd = open(rules_cdb_path, O_RDONLY)) < 0 || cdb_init(&tc, tfd) != 0)
 			tap_bail("cdb %s: %s", rules_cdb_path, strerror(errno));
 	}
+	/* the Exim map takes every prefix */
+	if (rt_keyset_build(&ls, &eo, &eks, &err) != 0 ||
+	    rt_emit(&rt_map_exim_iplsearch, exim_path, 0600, &eks, &err) != 0)
+		tap_bail("exim map: %s", err.msg);
 	for (size_t i = 0; i < tr->nclients; i++) {
 		const struct rt_addr *cl = &tr->clients[i];
 		bool want = rt_relay_allows(&tr->rule, tr->logins, tr->nlogins, cl, NOW);
+
+		check(P_EXIM, tr, cl, exim_allows(cl), want);
 		struct rt_relay_rule unlimited = tr->rule;
 
 		unlimited.max_users = 0;
@@ -469,6 +513,7 @@ static void run_trial(struct trial *tr)
 	rt_keyset_free(&pks);
 	rt_keyset_free(&sks);
 	rt_keyset_free(&tks);
+	rt_keyset_free(&eks);
 	rt_liveset_free(&ls);
 	rt_netlist_free(&tr->exclude);
 	rt_table_close(&t);
@@ -579,6 +624,7 @@ int main(void)
 	snprintf(shash_path, sizeof(shash_path), "%s/popauth.db", dir);
 	snprintf(rules_path, sizeof(rules_path), "%s/tcp.smtp", dir);
 	snprintf(rules_cdb_path, sizeof(rules_cdb_path), "%s/tcp.smtp.cdb", dir);
+	snprintf(exim_path, sizeof(exim_path), "%s/exim-relay", dir);
 	{	/* no rules of the site's: only the grants */
 		FILE *f = fopen(rules_path, "w");
 
@@ -604,6 +650,7 @@ int main(void)
 	unlink(shash_path);
 	unlink(rules_path);
 	unlink(rules_cdb_path);
+	unlink(exim_path);
 	rmdir(dir);
 	return tap_done();
 }
