@@ -8,6 +8,7 @@
 # grace - each change seen by the next SMTP connection, with no reload.
 . "$top_srcdir/tests/tap.sh"
 . "$top_srcdir/tests/lib/dovecot-env.sh"
+. "$top_srcdir/tests/lib/postfix-env.sh"	# rcpt, poll_rcpt (PF_PORT, PF_CONNECT)
 . "$top_srcdir/tests/lib/exim-env.sh"
 
 NS=relaytab-exim-$$
@@ -21,22 +22,9 @@ for a in 2001:db8:1:2::5 2001:db8:1:2::9 2001:db8:1:3::5; do
 done
 exim_unpack
 RT() { "$RELAYTAB" --table "$DC_TABLE" "$@"; }
-now_ms() { date +%s%3N; }
-# rcpt SRC: the RCPT TO reply code for a relay attempt from SRC
-rcpt() {
-	_to=127.0.0.1
-	case $1 in *:*) _to=::1 ;; esac
-	$NETNS_EXEC timeout 10 python3 "$MAILCLIENT" smtp-rcpt "$_to" "$PORT" "$1" someone@example.net
-}
-poll_rcpt() {
-	_s=$(now_ms); _i=0
-	while [ $_i -lt 500 ]; do
-		[ "$(rcpt "$1")" = "$2" ] && { echo $(( $(now_ms) - _s )); return 0; }
-		sleep 0.02; _i=$((_i + 1))
-	done
-	echo timeout
-	return 1
-}
+# rcpt and poll_rcpt (postfix-env.sh) talk to Exim's port, IPv6 clients
+# over ::1 (v6 SRC, a function)
+v6() { PF_CONNECT=::1 "$@"; }
 
 DC_LISTEN="127.0.0.1, ::1"
 DC_ALLOW_LOOPBACK=yes	# the IPv4 clients are on 127.0.0.x
@@ -50,6 +38,7 @@ sed "s|/var/lib/relaytab/exim-relay|$T/exim-relay|" "$top_srcdir/exim/relaytab.l
 	> "$T/exim.localmacros"
 mkdir -p "$T/exim-spool" "$T/exim-log"
 PORT=$(python3 "$MAILCLIENT" free-port)
+PF_PORT=$PORT
 cat > "$T/exim.conf" <<EOF
 .include $T/exim.localmacros
 primary_hostname = mx.example
@@ -92,9 +81,9 @@ like "$(cat "$T/exim-relay")" '127\.0\.0\.2: OK' "the map lists 127.0.0.2"
 
 like "$($NETNS_EXEC python3 "$MAILCLIENT" imap ::1 "$DC_IMAP" 2001:db8:1:2::5 bob bobpw)" '^a1 OK' \
 	"bob logs in over IMAP from 2001:db8:1:2::5"
-ms=$(poll_rcpt 2001:db8:1:2::9 250)
-is "$(rcpt 2001:db8:1:2::9)" 250 "IPv6: Exim relays for 2001:db8:1:2::9, in the login's /64 ($ms ms)"
-is "$(rcpt 2001:db8:1:3::5)" 550 "2001:db8:1:3::5, another /64, may not"
+ms=$(v6 poll_rcpt 2001:db8:1:2::9 250)
+is "$(v6 rcpt 2001:db8:1:2::9)" 250 "IPv6: Exim relays for 2001:db8:1:2::9, in the login's /64 ($ms ms)"
+is "$(v6 rcpt 2001:db8:1:3::5)" 550 "2001:db8:1:3::5, another /64, may not"
 like "$(cat "$T/exim-relay")" '"2001:db8:1:2::/64": OK' "the map holds the /64, quoted"
 
 poll_rcpt 127.0.0.2 550 >/dev/null
@@ -102,8 +91,8 @@ past=$(( $(now_ms) - login_end - 6000 ))
 printf '# 127.0.0.2 refused again %s ms past its 6 s grace (polling every 20 ms)\n' "$past"
 is "$(rcpt 127.0.0.2)" 550 "after the grace, Exim refuses 127.0.0.2 again"
 ok "... no later than the grace + 1.5 s ($past ms past it)" [ "$past" -le 1500 ]
-ms=$(poll_rcpt 2001:db8:1:2::9 550)
-is "$(rcpt 2001:db8:1:2::9)" 550 "... and, at the end of bob's, his /64"
+ms=$(v6 poll_rcpt 2001:db8:1:2::9 550)
+is "$(v6 rcpt 2001:db8:1:2::9)" 550 "... and, at the end of bob's, his /64"
 ok "Exim logged no panic" [ ! -s "$T/exim-log/paniclog" ]
 
 kill -TERM $WATCH; wait $WATCH
