@@ -181,7 +181,7 @@ int rt_compile_conf_finish(struct rt_compile_conf *c, struct rt_err *err)
 
 	if (c->noutputs == 0)
 		return rt_err_fail(err, EINVAL,
-			"no map to write (give --postfix-cdb, --postfix-hash, --sendmail-hash, --exim-iplsearch, --tcprules or --text)");
+			"no map to write (give --postfix-cdb, --postfix-hash, --sendmail-hash, --exim-iplsearch, --opensmtpd-table, --tcprules or --text)");
 	for (size_t i = 0; i < c->noutputs; i++) {
 		if (conf_check_output(c, &c->outputs[i], err) != 0)
 			return -1;

@@ -3,7 +3,7 @@
 RELAYTAB_COMPILER_SOURCES += relaytab/compiler/liveset.c relaytab/compiler/liveset.h \
 	relaytab/compiler/keyset.c relaytab/compiler/keyset.h relaytab/compiler/emit.h relaytab/compiler/emit.c \
 	relaytab/compiler/emit-cdb.c relaytab/compiler/emit-db.c relaytab/compiler/emit-text.c relaytab/compiler/emit-tcprules.c \
-	relaytab/compiler/emit-exim.c \
+	relaytab/compiler/emit-exim.c relaytab/compiler/emit-opensmtpd.c \
 	relaytab/compiler/compile.c relaytab/compiler/compile.h relaytab/compiler/compile-conf.c
 
 check_PROGRAMS += tests/compiler/test-compiler

@@ -11,6 +11,7 @@ const struct rt_map_kind *const rt_map_kinds[] = {
 	&rt_map_text,
 	&rt_map_tcprules,
 	&rt_map_exim_iplsearch,
+	&rt_map_opensmtpd_table,
 	NULL,
 };
 

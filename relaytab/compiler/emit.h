@@ -43,6 +43,7 @@ extern const struct rt_map_kind rt_map_sendmail_hash;	/* emit-db.c */
 extern const struct rt_map_kind rt_map_text;		/* emit-text.c */
 extern const struct rt_map_kind rt_map_tcprules;	/* emit-tcprules.c */
 extern const struct rt_map_kind rt_map_exim_iplsearch;	/* emit-exim.c */
+extern const struct rt_map_kind rt_map_opensmtpd_table;	/* emit-opensmtpd.c */
 
 /* Write ks to path atomically with the given mode. */
 int rt_emit(const struct rt_map_kind *kind, const char *path, mode_t mode,

@@ -1,0 +1,87 @@
+/* emit-opensmtpd.c - the OpenSMTPD table: the grant networks, one per line
+ * ("192.0.2.7", "2001:db8:1:2::/64") after "0.0.0.0/32" (see below), for
+ * "table relaytab file:NAME" and
+ * "match from src <relaytab> for any action ...". OpenSMTPD matches the
+ * client against each network, so every prefix is exact; it reads the file
+ * at start and at "smtpctl update table relaytab", which only root may run:
+ * the shipped relaytab-opensmtpd.path unit runs it when the file changes. */
+#include "emit.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "publish.h"
+
+#define RT_OPENSMTPD_FIRST "0.0.0.0/32"
+
+static int emit_opensmtpd(const char *path, mode_t mode, const struct rt_keyset *ks,
+			  struct rt_err *err)
+{
+	const char **sorted = rt_keyset_sorted(ks);
+	struct rt_publish p;
+	int fd, saved;
+	FILE *f;
+
+	if (sorted == NULL)
+		return rt_err_fail(err, ENOMEM, "out of memory");
+	if (rt_publish_begin(&p, path, mode, 1, err) != 0) {
+		free(sorted);
+		return -1;
+	}
+	/* stdio on a duplicate: rt_publish_commit() syncs and closes p.fd */
+	if ((fd = dup(p.fd)) < 0 || (f = fdopen(fd, "w")) == NULL) {
+		saved = errno;
+		if (fd >= 0)
+			close(fd);
+		goto fail;
+	}
+	/* smtpd takes a file for a mapping, which "from src" cannot use, when
+	   it is empty or its first entry holds a ':' (an IPv6 network: the
+	   colon reads as a key's end): the unspecified address, which no
+	   client connects from, makes it a list whatever follows */
+	fputs("# written by relaytab: the networks that may relay now\n" RT_OPENSMTPD_FIRST "\n", f);
+	for (size_t i = 0; i < ks->n; i++)
+		fprintf(f, "%s\n", sorted[i]);
+	errno = 0;
+	if (ferror(f) | (fclose(f) != 0)) {	/* both: fclose always */
+		saved = errno != 0 ? errno : EIO;
+		goto fail;
+	}
+	free(sorted);
+	return rt_publish_commit(&p, err);
+fail:
+	free(sorted);
+	rt_publish_abort(&p);
+	return rt_err_fail(err, saved, "cannot write %s: %s", path, strerror(saved));
+}
+
+static int emit_opensmtpd_digest(const char *path, struct rt_key_digest *d,
+				 struct rt_err *err)
+{
+	FILE *f = fopen(path, "re");
+	char line[512];
+
+	if (f == NULL)
+		return rt_err_fail(err, errno, "cannot open %s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		size_t len = strcspn(line, "\n");
+
+		if (line[0] != '#' && len > 0 &&
+		    !(len == strlen(RT_OPENSMTPD_FIRST) && memcmp(line, RT_OPENSMTPD_FIRST, len) == 0))
+			rt_key_digest_add(d, line, len);
+	}
+	fclose(f);
+	return 0;
+}
+
+const struct rt_map_kind rt_map_opensmtpd_table = {
+	.setting = "opensmtpd-table",
+	.help = "write NAME, the networks that may relay, for OpenSMTPD's table file:NAME",
+	.suffix = "",
+	.form = RT_KEYS_CIDR,
+	.emit = emit_opensmtpd,
+	.digest = emit_opensmtpd_digest,
+};
