@@ -9,50 +9,21 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "publish.h"
+static void put_exim(FILE *f, const char *key)
+{
+	bool quote = strchr(key, ':') != NULL;
+
+	fprintf(f, "%s%s%s: OK\n", quote ? "\"" : "", key, quote ? "\"" : "");
+}
 
 static int emit_exim(const char *path, mode_t mode, const struct rt_keyset *ks,
 		     struct rt_err *err)
 {
-	const char **sorted = rt_keyset_sorted(ks);
-	struct rt_publish p;
-	int fd, saved;
-	FILE *f;
-
-	if (sorted == NULL)
-		return rt_err_fail(err, ENOMEM, "out of memory");
-	if (rt_publish_begin(&p, path, mode, 1, err) != 0) {
-		free(sorted);
-		return -1;
-	}
-	/* stdio on a duplicate: rt_publish_commit() syncs and closes p.fd */
-	if ((fd = dup(p.fd)) < 0 || (f = fdopen(fd, "w")) == NULL) {
-		saved = errno;
-		if (fd >= 0)
-			close(fd);
-		goto fail;
-	}
-	fputs("# written by relaytab: the networks that may relay now\n", f);
-	for (size_t i = 0; i < ks->n; i++) {
-		bool quote = strchr(sorted[i], ':') != NULL;
-
-		fprintf(f, "%s%s%s: OK\n", quote ? "\"" : "", sorted[i], quote ? "\"" : "");
-	}
-	errno = 0;
-	if (ferror(f) | (fclose(f) != 0)) {	/* both: fclose always */
-		saved = errno != 0 ? errno : EIO;
-		goto fail;
-	}
-	free(sorted);
-	return rt_publish_commit(&p, err);
-fail:
-	free(sorted);
-	rt_publish_abort(&p);
-	return rt_err_fail(err, saved, "cannot write %s: %s", path, strerror(saved));
+	return rt_emit_lines(path, mode, ks,
+			     "# written by relaytab: the networks that may relay now\n",
+			     put_exim, err);
 }
 
 static int emit_exim_digest(const char *path, struct rt_key_digest *d,

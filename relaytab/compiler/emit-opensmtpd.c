@@ -9,53 +9,27 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include "publish.h"
 
 #define RT_OPENSMTPD_FIRST "0.0.0.0/32"
+
+static void put_opensmtpd(FILE *f, const char *key)
+{
+	fprintf(f, "%s\n", key);
+}
+
+/* smtpd takes a file for a mapping, which "from src" cannot use, when it
+ * is empty or its first entry holds a ':' (an IPv6 network: the colon
+ * reads as a key's end): the unspecified address, which no client
+ * connects from, makes it a list whatever follows. */
+static const char opensmtpd_header[] =
+	"# written by relaytab: the networks that may relay now\n"
+	RT_OPENSMTPD_FIRST "\n";
 
 static int emit_opensmtpd(const char *path, mode_t mode, const struct rt_keyset *ks,
 			  struct rt_err *err)
 {
-	const char **sorted = rt_keyset_sorted(ks);
-	struct rt_publish p;
-	int fd, saved;
-	FILE *f;
-
-	if (sorted == NULL)
-		return rt_err_fail(err, ENOMEM, "out of memory");
-	if (rt_publish_begin(&p, path, mode, 1, err) != 0) {
-		free(sorted);
-		return -1;
-	}
-	/* stdio on a duplicate: rt_publish_commit() syncs and closes p.fd */
-	if ((fd = dup(p.fd)) < 0 || (f = fdopen(fd, "w")) == NULL) {
-		saved = errno;
-		if (fd >= 0)
-			close(fd);
-		goto fail;
-	}
-	/* smtpd takes a file for a mapping, which "from src" cannot use, when
-	   it is empty or its first entry holds a ':' (an IPv6 network: the
-	   colon reads as a key's end): the unspecified address, which no
-	   client connects from, makes it a list whatever follows */
-	fputs("# written by relaytab: the networks that may relay now\n" RT_OPENSMTPD_FIRST "\n", f);
-	for (size_t i = 0; i < ks->n; i++)
-		fprintf(f, "%s\n", sorted[i]);
-	errno = 0;
-	if (ferror(f) | (fclose(f) != 0)) {	/* both: fclose always */
-		saved = errno != 0 ? errno : EIO;
-		goto fail;
-	}
-	free(sorted);
-	return rt_publish_commit(&p, err);
-fail:
-	free(sorted);
-	rt_publish_abort(&p);
-	return rt_err_fail(err, saved, "cannot write %s: %s", path, strerror(saved));
+	return rt_emit_lines(path, mode, ks, opensmtpd_header, put_opensmtpd, err);
 }
 
 static int emit_opensmtpd_digest(const char *path, struct rt_key_digest *d,

@@ -1,8 +1,13 @@
-/* emit.c - the list of map kinds, and the calls that go through a kind. */
+/* emit.c - the list of map kinds, the calls that go through a kind, and
+ * the writer the text maps share. */
 #include "emit.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "publish.h"
 
 const struct rt_map_kind *const rt_map_kinds[] = {
 	&rt_map_postfix_cdb,
@@ -45,4 +50,43 @@ int rt_emit_digest(const struct rt_map_kind *kind, const char *path,
 	if (r == 0)
 		*digest = rt_key_digest_value(&d);
 	return r;
+}
+
+int rt_emit_lines(const char *path, mode_t mode, const struct rt_keyset *ks,
+		  const char *header, void (*put)(FILE *f, const char *key),
+		  struct rt_err *err)
+{
+	const char **sorted = rt_keyset_sorted(ks);
+	struct rt_publish p;
+	int fd, saved;
+	FILE *f;
+
+	if (sorted == NULL)
+		return rt_err_fail(err, ENOMEM, "out of memory");
+	if (rt_publish_begin(&p, path, mode, 1, err) != 0) {
+		free(sorted);
+		return -1;
+	}
+	/* stdio on a duplicate: rt_publish_commit() syncs and closes p.fd */
+	if ((fd = dup(p.fd)) < 0 || (f = fdopen(fd, "w")) == NULL) {
+		saved = errno;
+		if (fd >= 0)
+			close(fd);
+		goto fail;
+	}
+	if (header != NULL)
+		fputs(header, f);
+	for (size_t i = 0; i < ks->n; i++)
+		put(f, sorted[i]);
+	errno = 0;
+	if (ferror(f) | (fclose(f) != 0)) {	/* both: fclose always */
+		saved = errno != 0 ? errno : EIO;
+		goto fail;
+	}
+	free(sorted);
+	return rt_publish_commit(&p, err);
+fail:
+	free(sorted);
+	rt_publish_abort(&p);
+	return rt_err_fail(err, saved, "cannot write %s: %s", path, strerror(saved));
 }

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -44,6 +45,12 @@ extern const struct rt_map_kind rt_map_text;		/* emit-text.c */
 extern const struct rt_map_kind rt_map_tcprules;	/* emit-tcprules.c */
 extern const struct rt_map_kind rt_map_exim_iplsearch;	/* emit-exim.c */
 extern const struct rt_map_kind rt_map_opensmtpd_table;	/* emit-opensmtpd.c */
+
+/* For the emitters of text maps: write header (may be NULL), then each key
+ * of ks in strcmp order through put, to path atomically with mode. */
+int rt_emit_lines(const char *path, mode_t mode, const struct rt_keyset *ks,
+		  const char *header, void (*put)(FILE *f, const char *key),
+		  struct rt_err *err);
 
 /* Write ks to path atomically with the given mode. */
 int rt_emit(const struct rt_map_kind *kind, const char *path, mode_t mode,

@@ -7,19 +7,12 @@
 # allowed after, another address not, IPv6 by /64, denied again after the
 # grace - each change seen by the next SMTP connection, with no reload.
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/netns.sh"
 . "$top_srcdir/tests/lib/dovecot-env.sh"
 . "$top_srcdir/tests/lib/postfix-env.sh"	# rcpt, poll_rcpt (PF_PORT, PF_CONNECT)
 . "$top_srcdir/tests/lib/exim-env.sh"
 
-NS=relaytab-exim-$$
-ip netns add "$NS" 2>/dev/null || skip_all "cannot create a network namespace here"
-tap_on_exit "ip netns del '$NS' 2>/dev/null"
-NETNS_EXEC="ip netns exec $NS"
-$NETNS_EXEC ip link set lo up || skip_all "cannot bring up lo in the namespace"
-for a in 2001:db8:1:2::5 2001:db8:1:2::9 2001:db8:1:3::5; do
-	$NETNS_EXEC ip -6 addr add "$a/128" dev lo nodad ||
-		skip_all "cannot add IPv6 addresses in the namespace (IPv6 disabled?)"
-done
+netns_up relaytab-exim 2001:db8:1:2::5 2001:db8:1:2::9 2001:db8:1:3::5
 exim_unpack
 RT() { "$RELAYTAB" --table "$DC_TABLE" "$@"; }
 # rcpt and poll_rcpt (postfix-env.sh) talk to Exim's port, IPv6 clients

@@ -10,6 +10,7 @@
 # before a login, allowed after, another address not, IPv6 by /64, denied
 # again after the grace; and a changed file is not seen before the update.
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/netns.sh"
 . "$top_srcdir/tests/lib/dovecot-env.sh"
 . "$top_srcdir/tests/lib/postfix-env.sh"	# rcpt, poll_rcpt (PF_PORT, PF_CONNECT)
 
@@ -27,15 +28,7 @@ fi
 (cat /etc/group; echo 'opensmtpd:x:64996:'; echo 'opensmtpq:x:64995:') > "$T/smtpd-group"
 chgrp 64995 "$R/usr/sbin/smtpctl" && chmod 2755 "$R/usr/sbin/smtpctl" || bail "cannot make smtpctl setgid"
 
-NS=relaytab-smtpd-$$
-ip netns add "$NS" 2>/dev/null || skip_all "cannot create a network namespace here"
-tap_on_exit "ip netns del '$NS' 2>/dev/null"
-NETNS_EXEC="ip netns exec $NS"
-$NETNS_EXEC ip link set lo up || skip_all "cannot bring up lo in the namespace"
-for a in 2001:db8:1:2::5 2001:db8:1:2::9 2001:db8:1:3::5; do
-	$NETNS_EXEC ip -6 addr add "$a/128" dev lo nodad ||
-		skip_all "cannot add IPv6 addresses in the namespace (IPv6 disabled?)"
-done
+netns_up relaytab-smtpd 2001:db8:1:2::5 2001:db8:1:2::9 2001:db8:1:3::5
 RT() { "$RELAYTAB" --table "$DC_TABLE" "$@"; }
 v6() { PF_CONNECT=::1 "$@"; }
 MAP=$T/opensmtpd-relay

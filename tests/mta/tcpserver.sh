@@ -9,19 +9,12 @@
 # variables kept, IPv6 by /64 in the IPv6 build, denied again after the
 # grace.
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/lib/netns.sh"
 . "$top_srcdir/tests/lib/dovecot-env.sh"
 . "$top_srcdir/tests/lib/tcpserver-env.sh"
 
 tcpserver_unpack
-NS=relaytab-ts-$$
-ip netns add "$NS" 2>/dev/null || skip_all "cannot create a network namespace here"
-tap_on_exit "ip netns del '$NS' 2>/dev/null"
-NETNS_EXEC="ip netns exec $NS"
-$NETNS_EXEC ip link set lo up || skip_all "cannot bring up lo in the namespace"
-for a in 2001:db8:1:2::5 2001:db8:1:2::9 2001:db8:1:3::5 2001:db8:0:5::1; do
-	$NETNS_EXEC ip -6 addr add "$a/128" dev lo nodad ||
-		skip_all "cannot add IPv6 addresses in the namespace (IPv6 disabled?)"
-done
+netns_up relaytab-ts 2001:db8:1:2::5 2001:db8:1:2::9 2001:db8:1:3::5 2001:db8:0:5::1
 RT() { "$RELAYTAB" --table "$DC_TABLE" "$@"; }
 now_ms() { date +%s%3N; }
 # ask SRC PORT: what the program tcpserver runs on PORT saw for a client
