@@ -7,7 +7,6 @@
  * from the next connection. */
 #include "emit.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,30 +25,23 @@ static int emit_exim(const char *path, mode_t mode, const struct rt_keyset *ks,
 			     put_exim, err);
 }
 
+/* "key: OK" or "\"key\": OK"; comments */
+static bool key_exim(char *line, const char **key_r, size_t *len_r)
+{
+	char *key = line, *end;
+
+	if (*key == '#')
+		return false;
+	end = *key == '"' ? strchr(++key, '"') : strchr(key, ':');
+	*key_r = key;
+	*len_r = end != NULL ? (size_t)(end - key) : 0;
+	return end != NULL;
+}
+
 static int emit_exim_digest(const char *path, struct rt_key_digest *d,
 			    struct rt_err *err)
 {
-	FILE *f = fopen(path, "re");
-	char line[512];
-
-	if (f == NULL)
-		return rt_err_fail(err, errno, "cannot open %s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *key = line, *end;
-
-		if (*key == '#')
-			continue;
-		if (*key == '"') {
-			end = strchr(++key, '"');
-		} else {
-			end = strchr(key, ':');
-		}
-		if (end == NULL)
-			continue;
-		rt_key_digest_add(d, key, (size_t)(end - key));
-	}
-	fclose(f);
-	return 0;
+	return rt_emit_lines_digest(path, d, key_exim, err);
 }
 
 const struct rt_map_kind rt_map_exim_iplsearch = {

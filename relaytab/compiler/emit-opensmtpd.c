@@ -7,7 +7,6 @@
  * the shipped relaytab-opensmtpd.path unit runs it when the file changes. */
 #include "emit.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,23 +31,21 @@ static int emit_opensmtpd(const char *path, mode_t mode, const struct rt_keyset 
 	return rt_emit_lines(path, mode, ks, opensmtpd_header, put_opensmtpd, err);
 }
 
+/* "key"; comments and the first line, RT_OPENSMTPD_FIRST */
+static bool key_opensmtpd(char *line, const char **key_r, size_t *len_r)
+{
+	size_t len = strcspn(line, "\n");
+
+	*key_r = line;
+	*len_r = len;
+	return line[0] != '#' && len > 0 &&
+	       !(len == strlen(RT_OPENSMTPD_FIRST) && memcmp(line, RT_OPENSMTPD_FIRST, len) == 0);
+}
+
 static int emit_opensmtpd_digest(const char *path, struct rt_key_digest *d,
 				 struct rt_err *err)
 {
-	FILE *f = fopen(path, "re");
-	char line[512];
-
-	if (f == NULL)
-		return rt_err_fail(err, errno, "cannot open %s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f) != NULL) {
-		size_t len = strcspn(line, "\n");
-
-		if (line[0] != '#' && len > 0 &&
-		    !(len == strlen(RT_OPENSMTPD_FIRST) && memcmp(line, RT_OPENSMTPD_FIRST, len) == 0))
-			rt_key_digest_add(d, line, len);
-	}
-	fclose(f);
-	return 0;
+	return rt_emit_lines_digest(path, d, key_opensmtpd, err);
 }
 
 const struct rt_map_kind rt_map_opensmtpd_table = {

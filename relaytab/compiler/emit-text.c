@@ -2,7 +2,6 @@
  * postmap/makemap pipelines, Exim lsearch and humans. */
 #include "emit.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,23 +16,20 @@ static int emit_text(const char *path, mode_t mode, const struct rt_keyset *ks,
 	return rt_emit_lines(path, mode, ks, NULL, put_text, err);
 }
 
+/* "key<TAB>OK" */
+static bool key_text(char *line, const char **key_r, size_t *len_r)
+{
+	char *tab = strchr(line, '\t');
+
+	*key_r = line;
+	*len_r = tab != NULL ? (size_t)(tab - line) : 0;
+	return tab != NULL;
+}
+
 static int emit_text_digest(const char *path, struct rt_key_digest *d,
 			    struct rt_err *err)
 {
-	FILE *f = fopen(path, "re");
-	char line[512];
-
-	if (f == NULL)
-		return rt_err_fail(err, errno, "cannot open %s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *tab = strchr(line, '\t');
-
-		if (tab == NULL)
-			continue;
-		rt_key_digest_add(d, line, (size_t)(tab - line));
-	}
-	fclose(f);
-	return 0;
+	return rt_emit_lines_digest(path, d, key_text, err);
 }
 
 const struct rt_map_kind rt_map_text = {

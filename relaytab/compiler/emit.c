@@ -90,3 +90,21 @@ fail:
 	rt_publish_abort(&p);
 	return rt_err_fail(err, saved, "cannot write %s: %s", path, strerror(saved));
 }
+
+int rt_emit_lines_digest(const char *path, struct rt_key_digest *d,
+			 bool (*key)(char *line, const char **key_r, size_t *len_r),
+			 struct rt_err *err)
+{
+	FILE *f = fopen(path, "re");
+	char line[512];
+	const char *k;
+	size_t len;
+
+	if (f == NULL)
+		return rt_err_fail(err, errno, "cannot open %s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (key(line, &k, &len))
+			rt_key_digest_add(d, k, len);
+	fclose(f);
+	return 0;
+}

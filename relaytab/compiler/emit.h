@@ -52,6 +52,12 @@ int rt_emit_lines(const char *path, mode_t mode, const struct rt_keyset *ks,
 		  const char *header, void (*put)(FILE *f, const char *key),
 		  struct rt_err *err);
 
+/* ... and read one back: key finds the key in each line (returns false
+ * for a line that holds none, such as a comment), which goes into d. */
+int rt_emit_lines_digest(const char *path, struct rt_key_digest *d,
+			 bool (*key)(char *line, const char **key_r, size_t *len_r),
+			 struct rt_err *err);
+
 /* Write ks to path atomically with the given mode. */
 int rt_emit(const struct rt_map_kind *kind, const char *path, mode_t mode,
 	    const struct rt_keyset *ks, struct rt_err *err);

@@ -48,8 +48,7 @@ static int liveset_add(const struct rt_record *rec, void *context)
 
 	if (rec->last_seen < ctx->cutoff || !liveset_grants(ctx->rule, &rec->ip))
 		return 0;
-	if (ctx->rule->max_users != 0 &&
-	    !rt_relay_users_ok(ctx->rule, rt_record_users(rec, ctx->now, ctx->rule->grace))) {
+	if (!rt_relay_record_users_ok(ctx->rule, rec, ctx->now)) {
 		ls->shared_denied++;
 		liveset_note_users_change(ls, rec, ctx->now, ctx->rule->grace);
 		return 0;

@@ -183,11 +183,6 @@ int rt_keys_postfix_prefix(const struct rt_addr *addr, unsigned bits,
 	return (int)n;
 }
 
-static unsigned key_group(const struct rt_addr *addr, int g)
-{
-	return (unsigned)addr->b[2 * g] << 8 | addr->b[2 * g + 1];
-}
-
 size_t rt_key_tcpserver(const struct rt_addr *addr, char buf[RT_KEY_MAX])
 {
 	int run = -1, run_len = 0;
@@ -198,7 +193,7 @@ size_t rt_key_tcpserver(const struct rt_addr *addr, char buf[RT_KEY_MAX])
 	for (int g = 0; g < 8; g++) {	/* the longest run, the first of equals */
 		int n = 0;
 
-		while (g + n < 8 && key_group(addr, g + n) == 0)
+		while (g + n < 8 && addr_group(addr, (unsigned)(g + n)) == 0)
 			n++;
 		if (n > run_len) {
 			run = g;
@@ -214,7 +209,7 @@ size_t rt_key_tcpserver(const struct rt_addr *addr, char buf[RT_KEY_MAX])
 		}
 		len += (size_t)snprintf(buf + len, RT_KEY_MAX - len, "%s%x",
 					g > 0 && g != run + run_len ? ":" : "",
-					key_group(addr, g));
+					addr_group(addr, (unsigned)g));
 	}
 	return len;
 }
@@ -232,12 +227,12 @@ size_t rt_key_tcpserver_net(const struct rt_addr *addr, unsigned bits,
 	if (bits == 0 || bits > 64 || bits % 16 != 0)
 		return 0;
 	for (unsigned g = 0; g < bits / 16; g++) {
-		if (key_group(addr, (int)g) == 0) {
+		if (addr_group(addr, g) == 0) {
 			buf[0] = '\0';
 			return 0;
 		}
 		len += (size_t)snprintf(buf + len, RT_KEY_MAX - len, "%x:",
-					key_group(addr, (int)g));
+					addr_group(addr, g));
 	}
 	return len;
 }

@@ -24,6 +24,13 @@ bool rt_relay_grant(const struct rt_relay_rule *rule,
 	return !rt_netlist_overlaps(rule->exclude, net_r, bits);
 }
 
+bool rt_relay_record_users_ok(const struct rt_relay_rule *rule,
+			      const struct rt_record *rec, uint32_t now)
+{
+	return rule->max_users == 0 ||
+	       rt_relay_users_ok(rule, rt_record_users(rec, now, rule->grace));
+}
+
 bool rt_relay_allows(const struct rt_relay_rule *rule,
 		     const struct rt_relay_login *logins, size_t n,
 		     const struct rt_addr *client, uint32_t now)

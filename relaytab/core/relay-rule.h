@@ -48,6 +48,12 @@ static inline bool rt_relay_users_ok(const struct rt_relay_rule *rule,
 	return rule->max_users == 0 || users <= rule->max_users;
 }
 
+struct rt_record;
+/* The limit's half for a record live at now: its users are counted
+ * (rt_record_users()) only when the rule sets a limit. */
+bool rt_relay_record_users_ok(const struct rt_relay_rule *rule,
+			      const struct rt_record *rec, uint32_t now);
+
 /* The grant network of a login from login under rule: returns true and
  * sets *net_r (host bits cleared) and *bits_r (in the family's own bits:
  * 32 for IPv4, 16..64 or 128 for IPv6), or false if it grants nothing.

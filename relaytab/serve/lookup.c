@@ -94,8 +94,7 @@ static int lookup_exact(struct rt_lookup *lk, struct rt_table *t,
 	if (r <= 0)
 		return r;
 	if (!rt_record_live(&rec, now, lk->rule.grace) ||
-	    (lk->rule.max_users != 0 &&
-	     !rt_relay_users_ok(&lk->rule, rt_record_users(&rec, now, lk->rule.grace))))
+	    !rt_relay_record_users_ok(&lk->rule, &rec, now))
 		return 0;
 	if (rec_r != NULL)
 		*rec_r = rec;
